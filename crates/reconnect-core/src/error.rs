@@ -1,0 +1,234 @@
+//! The core's one error type. Every variant knows what happened and what to do next, in
+//! English and Japanese; `Display` gives the English "what" for logs and the CLI.
+
+use crate::language::{text, Language, UserMessage};
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.user_message().what.get(Language::En))]
+pub enum Error {
+    /// Nothing was pasted.
+    EmptyInput,
+    /// More text than any address.
+    InputTooLong {
+        /// The limit in bytes.
+        max: usize,
+    },
+    /// The text is not a web address or host name.
+    NotAnAddress,
+    /// A scheme other than http(s).
+    UnsupportedScheme {
+        /// The scheme that was given.
+        scheme: String,
+    },
+    /// `user@host`: the text before `@` is not the host.
+    UserInfoInAddress {
+        /// The host the address really points at.
+        host: String,
+    },
+    /// An IP address instead of a host name.
+    IpAddress,
+    /// A host that is not a Salesforce org address.
+    NotSalesforce {
+        /// The host.
+        host: String,
+    },
+    /// A Salesforce host that does not identify an org (marketing site, help, status).
+    SalesforceButNotAnOrg {
+        /// The host.
+        host: String,
+    },
+    /// A Salesforce-shaped host whose org part breaks Salesforce's naming rules.
+    MalformedSalesforceHost {
+        /// The host.
+        host: String,
+    },
+    /// Text that is not a Salesforce id.
+    InvalidId {
+        /// What was given.
+        input: String,
+    },
+    /// An 18-character id whose last three characters do not match the first fifteen.
+    IdChecksumMismatch {
+        /// What was given.
+        input: String,
+        /// The suffix the first fifteen characters call for.
+        expected: String,
+    },
+    /// An id of the wrong kind (for example a user id where a package version id belongs).
+    WrongIdKind {
+        /// What was given.
+        input: String,
+        /// The key prefix that was expected.
+        expected: &'static str,
+    },
+    /// A data file shipped with the app is invalid.
+    DataFile {
+        /// Which file.
+        file: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A name that is not in the package catalog.
+    UnknownPackage {
+        /// What was given.
+        input: String,
+    },
+    /// A use case name that is not in the catalog.
+    UnknownUseCase {
+        /// What was given.
+        input: String,
+    },
+    /// An environment name that is not known.
+    UnknownEnvironment {
+        /// What was given.
+        input: String,
+    },
+    /// An org address that names no My Domain (a generic login or instance host).
+    NoMyDomain {
+        /// The host.
+        host: String,
+    },
+    /// A region name that is not known.
+    UnknownRegion {
+        /// What was given.
+        input: String,
+    },
+    /// A language we do not speak.
+    UnknownLanguage {
+        /// What was given.
+        input: String,
+    },
+    /// The package has no published version id yet.
+    PackageNotInstallable {
+        /// The package's name.
+        package: String,
+    },
+    /// The package comes in several editions and the region that picks one is not known.
+    RegionNeeded {
+        /// The package's name.
+        package: String,
+    },
+    /// The wizard step cannot be left yet.
+    StepIncomplete {
+        /// What is missing, already in both languages.
+        missing: crate::language::Text,
+    },
+    /// The wizard step cannot be reached from here.
+    StepUnreachable,
+    /// The saved wizard state could not be written.
+    StateWrite {
+        /// Where.
+        path: String,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The clipboard could not be written.
+    ClipboardWrite {
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The browser could not be opened.
+    BrowserOpen {
+        /// The operating system's reason.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// What happened and what to do next, in both languages.
+    pub fn user_message(&self) -> UserMessage {
+        let (what, next) = match self {
+            Error::EmptyInput => (text("err.empty.what", &[]), text("err.empty.next", &[])),
+            Error::InputTooLong { max } => (
+                text("err.too_long.what", &[("max", &max.to_string())]),
+                text("err.too_long.next", &[]),
+            ),
+            Error::NotAnAddress => (text("err.not_address.what", &[]), text("err.not_address.next", &[])),
+            Error::UnsupportedScheme { scheme } => (
+                text("err.scheme.what", &[("scheme", scheme)]),
+                text("err.scheme.next", &[]),
+            ),
+            Error::UserInfoInAddress { host } => (
+                text("err.userinfo.what", &[("host", host)]),
+                text("err.userinfo.next", &[]),
+            ),
+            Error::IpAddress => (text("err.ip.what", &[]), text("err.ip.next", &[])),
+            Error::NotSalesforce { host } => (
+                text("err.not_salesforce.what", &[("host", host)]),
+                text("err.not_salesforce.next", &[]),
+            ),
+            Error::SalesforceButNotAnOrg { host } => (
+                text("err.sf_not_org.what", &[("host", host)]),
+                text("err.sf_not_org.next", &[]),
+            ),
+            Error::MalformedSalesforceHost { host } => (
+                text("err.sf_malformed.what", &[("host", host)]),
+                text("err.sf_malformed.next", &[]),
+            ),
+            Error::InvalidId { input } => (
+                text("err.id.what", &[("input", input)]),
+                text("err.id.next", &[]),
+            ),
+            Error::IdChecksumMismatch { input, expected } => (
+                text("err.id_checksum.what", &[("input", input), ("expected", expected)]),
+                text("err.id_checksum.next", &[]),
+            ),
+            Error::WrongIdKind { input, expected } => (
+                text("err.id_kind.what", &[("input", input), ("expected", expected)]),
+                text("err.id_kind.next", &[]),
+            ),
+            Error::DataFile { file, problem } => (
+                text("err.data_file.what", &[("file", file), ("problem", problem)]),
+                text("err.data_file.next", &[]),
+            ),
+            Error::UnknownPackage { input } => (
+                text("err.unknown_package.what", &[("input", input)]),
+                text("err.unknown_package.next", &[]),
+            ),
+            Error::UnknownUseCase { input } => (
+                text("err.unknown_use_case.what", &[("input", input)]),
+                text("err.unknown_use_case.next", &[]),
+            ),
+            Error::UnknownEnvironment { input } => (
+                text("err.unknown_environment.what", &[("input", input)]),
+                text("err.unknown_environment.next", &[]),
+            ),
+            Error::NoMyDomain { host } => (
+                text("err.no_my_domain.what", &[("host", host)]),
+                text("err.no_my_domain.next", &[]),
+            ),
+            Error::UnknownRegion { input } => (
+                text("err.unknown_region.what", &[("input", input)]),
+                text("err.unknown_region.next", &[]),
+            ),
+            Error::UnknownLanguage { input } => (
+                text("err.unknown_language.what", &[("input", input)]),
+                text("err.unknown_language.next", &[]),
+            ),
+            Error::PackageNotInstallable { package } => (
+                text("err.not_installable.what", &[("package", package)]),
+                text("err.not_installable.next", &[]),
+            ),
+            Error::RegionNeeded { package } => (
+                text("err.region_needed.what", &[("package", package)]),
+                text("err.region_needed.next", &[]),
+            ),
+            Error::StepIncomplete { missing } => (missing.clone(), text("err.step_incomplete.next", &[])),
+            Error::StepUnreachable => (text("err.step_unreachable.what", &[]), text("err.step_unreachable.next", &[])),
+            Error::StateWrite { path, source } => (
+                text("err.state_write.what", &[("path", path), ("reason", &source.to_string())]),
+                text("err.state_write.next", &[]),
+            ),
+            Error::ClipboardWrite { reason } => (
+                text("err.clipboard.what", &[("reason", reason)]),
+                text("err.clipboard.next", &[]),
+            ),
+            Error::BrowserOpen { reason } => (
+                text("err.browser.what", &[("reason", reason)]),
+                text("err.browser.next", &[]),
+            ),
+        };
+        UserMessage { what, next }
+    }
+}

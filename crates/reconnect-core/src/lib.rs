@@ -1,0 +1,21 @@
+//! Reconnect's rules, free of any UI: where a Gainsight tenant lives, which Salesforce org an
+//! address names, which package serves which need, how to install it, and the wizard that
+//! walks an admin through it. The desktop app and the CLI are thin layers over this crate.
+
+pub mod address;
+pub mod browser;
+pub mod catalog;
+pub mod clipboard;
+pub mod error;
+pub mod install_link;
+pub mod language;
+pub mod pasted_host;
+pub mod region;
+pub mod salesforce_host;
+pub mod salesforce_id;
+pub mod session;
+pub mod state_file;
+pub mod wizard;
+pub mod wizard_view;
+
+pub use error::Error;

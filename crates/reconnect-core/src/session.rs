@@ -1,0 +1,264 @@
+//! One admin's wizard session: the state machine, its saved file, the language, and what the
+//! last action found. The desktop app's commands and the CLI call this and nothing deeper.
+
+use std::path::PathBuf;
+
+use crate::browser::BrowserOpener;
+use crate::catalog::Catalog;
+use crate::clipboard::Clipboard;
+use crate::error::Error;
+use crate::install_link::{InstallLink, LinkKind};
+use crate::language::{text, Language, UserMessage};
+use crate::state_file::{Loaded, SavedState, StateFile};
+use crate::wizard::{Intent, Outcome};
+use crate::wizard_view::{Confirmation, Problem, Screen, View};
+
+/// A wizard session backed by a state file.
+#[derive(Debug)]
+pub struct Session {
+    state: SavedState,
+    file: StateFile,
+    catalog: &'static Catalog,
+    os_language: Language,
+    /// What the last intent found or broke; cleared by the next one.
+    feedback: Option<Feedback>,
+    /// Saved progress that could not be read when the session opened.
+    load_notice: Option<UserMessage>,
+    /// Why the last save failed; cleared by the next successful save.
+    save_failure: Option<UserMessage>,
+}
+
+#[derive(Debug)]
+enum Feedback {
+    Problem(UserMessage),
+    RegionUnknown(crate::language::Text),
+    Done(Confirmation),
+}
+
+impl Session {
+    /// Opens the session saved at `path`, or a fresh one. Saved progress that cannot be read
+    /// is kept aside and reported, never silently dropped.
+    pub fn open(path: impl Into<PathBuf>, os_language: Language) -> Session {
+        let file = StateFile::new(path);
+        let catalog = Catalog::shipped();
+        let (mut state, load_notice) = match file.load() {
+            Loaded::Fresh => (SavedState::default(), None),
+            Loaded::Restored(s) => (s, None),
+            Loaded::Unreadable { kept_at } => (
+                SavedState::default(),
+                Some(UserMessage {
+                    what: text("session.unreadable.what", &[("path", &kept_at.display().to_string())]),
+                    next: text("session.unreadable.next", &[]),
+                }),
+            ),
+        };
+        state.wizard.settle(catalog);
+        Session { state, file, catalog, os_language, feedback: None, load_notice, save_failure: None }
+    }
+
+    /// The language texts are shown in.
+    pub fn language(&self) -> Language {
+        self.state.language.unwrap_or(self.os_language)
+    }
+
+    /// Applies an intent, saves, and remembers what to show about it.
+    pub fn apply(&mut self, intent: Intent) {
+        self.feedback = match self.state.wizard.apply(intent, self.catalog) {
+            Ok(Outcome::Applied) => None,
+            Ok(Outcome::RegionUnknown(reason)) => Some(Feedback::RegionUnknown(reason)),
+            Err(e) => Some(Feedback::Problem(e.user_message())),
+        };
+        self.save();
+    }
+
+    /// Picks the language; `None` follows the operating system again.
+    pub fn set_language(&mut self, language: Option<Language>) {
+        self.state.language = language;
+        self.save();
+    }
+
+    fn save(&mut self) {
+        self.save_failure = self.file.save(&self.state).err().map(|e| e.user_message());
+    }
+
+    /// The install link of `kind` (the recommended one when `None`) for the answers so far.
+    pub fn install_link(&self, kind: Option<LinkKind>) -> Result<InstallLink, Error> {
+        let links = self.state.wizard.install_links(self.catalog).ok_or(Error::StepUnreachable)?;
+        let kind = kind.unwrap_or(links.recommended);
+        links.get(kind).cloned().ok_or(Error::StepUnreachable)
+    }
+
+    /// Opens an install link (the recommended one when `kind` is `None`) in the browser.
+    pub fn open_install_link(&mut self, kind: Option<LinkKind>, browser: &dyn BrowserOpener) {
+        let result = self.install_link(kind).and_then(|link| browser.open(&link.url).map(|()| link.kind));
+        self.feedback = Some(match result {
+            Ok(kind) => Feedback::Done(Confirmation::Opened { kind }),
+            Err(e) => Feedback::Problem(e.user_message()),
+        });
+    }
+
+    /// Copies an install link (the recommended one when `kind` is `None`) to the clipboard.
+    pub fn copy_install_link(&mut self, kind: Option<LinkKind>, clipboard: &dyn Clipboard) {
+        let result = self.install_link(kind).and_then(|link| clipboard.write_text(&link.url).map(|()| link.kind));
+        self.feedback = Some(match result {
+            Ok(kind) => Feedback::Done(Confirmation::Copied { kind }),
+            Err(e) => Feedback::Problem(e.user_message()),
+        });
+    }
+
+    /// The screen to show.
+    pub fn view(&self) -> View {
+        let l = self.language();
+        let mut view = View::build(&self.state.wizard, self.catalog, l, self.state.language);
+        match &self.feedback {
+            Some(Feedback::Problem(m)) => view.problem = Some(Problem::from_message(m, l)),
+            Some(Feedback::RegionUnknown(reason)) => {
+                if let Screen::Region { unknown_reason, .. } = &mut view.screen {
+                    *unknown_reason = Some(reason.get(l).to_string());
+                }
+            }
+            Some(Feedback::Done(c)) => view.confirmation = Some(*c),
+            None => {}
+        }
+        view.notice = self.save_failure.as_ref().or(self.load_notice.as_ref()).map(|m| Problem::from_message(m, l));
+        view
+    }
+
+    /// The state that is saved (for inspection and tests).
+    pub fn state(&self) -> &SavedState {
+        &self.state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::UseCase;
+    use crate::region::Region;
+    use crate::wizard::Step;
+
+    #[test]
+    fn progress_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let mut s = Session::open(&path, Language::En);
+        s.apply(Intent::ChooseUseCase { use_case: UseCase::DataSync });
+        s.apply(Intent::Next);
+        s.apply(Intent::ChooseRegion { region: Region::Eu });
+        s.set_language(Some(Language::Ja));
+        drop(s);
+        let s = Session::open(&path, Language::En);
+        assert_eq!(s.view().current, Step::Region);
+        assert_eq!(s.language(), Language::Ja);
+        assert_eq!(s.state().wizard.region().unwrap().region(), Some(Region::Eu));
+    }
+
+    #[test]
+    fn bad_input_shows_a_problem_in_the_chosen_language_and_the_next_action_clears_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Session::open(dir.path().join("s.json"), Language::Ja);
+        s.apply(Intent::Next);
+        let p = s.view().problem.expect("a problem");
+        assert!(!p.what.is_ascii(), "Japanese expected: {}", p.what);
+        s.apply(Intent::ChooseUseCase { use_case: UseCase::DataSync });
+        assert!(s.view().problem.is_none());
+    }
+
+    #[test]
+    fn unknown_region_reason_reaches_the_region_screen() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Session::open(dir.path().join("s.json"), Language::En);
+        s.apply(Intent::ChooseUseCase { use_case: UseCase::DataSync });
+        s.apply(Intent::Next);
+        s.apply(Intent::DetectRegion { input: "gainsight.acme.com".into() });
+        let Screen::Region { unknown_reason, answer, .. } = s.view().screen else { panic!() };
+        assert!(answer.is_none());
+        assert!(unknown_reason.unwrap().contains("Administration"));
+    }
+
+    #[test]
+    fn corrupt_saved_state_becomes_a_notice_not_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        std::fs::write(&path, "not json").unwrap();
+        let s = Session::open(&path, Language::En);
+        let notice = s.view().notice.expect("a notice");
+        assert!(notice.what.contains("unreadable"), "{}", notice.what);
+        assert_eq!(s.view().current, Step::UseCase);
+    }
+
+    struct Recorder(std::cell::RefCell<Vec<String>>, bool);
+
+    impl BrowserOpener for Recorder {
+        fn open(&self, url: &str) -> Result<(), Error> {
+            self.0.borrow_mut().push(url.to_string());
+            if self.1 { Ok(()) } else { Err(Error::BrowserOpen { reason: "no browser".into() }) }
+        }
+    }
+
+    impl Clipboard for Recorder {
+        fn write_text(&self, text: &str) -> Result<(), Error> {
+            self.0.borrow_mut().push(text.to_string());
+            if self.1 { Ok(()) } else { Err(Error::ClipboardWrite { reason: "no clipboard".into() }) }
+        }
+    }
+
+    fn at_install_step(dir: &std::path::Path) -> Session {
+        let mut s = Session::open(dir.join("s.json"), Language::En);
+        for i in [
+            Intent::ChooseUseCase { use_case: UseCase::DataSync },
+            Intent::Next,
+            Intent::ChooseRegion { region: Region::Eu },
+            Intent::Next,
+            Intent::DetectOrg { input: "acme--uat.sandbox.my.salesforce.com".into() },
+            Intent::Next,
+        ] {
+            s.apply(i);
+        }
+        s
+    }
+
+    #[test]
+    fn opening_and_copying_use_the_links_the_core_built_and_confirm_or_explain() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = at_install_step(dir.path());
+        let ok = Recorder(Default::default(), true);
+        s.open_install_link(None, &ok);
+        s.copy_install_link(Some(LinkKind::Generic), &ok);
+        assert_eq!(
+            *ok.0.borrow(),
+            vec![
+                "https://acme--uat.sandbox.my.salesforce.com/packaging/installPackage.apexp?p0=04tJ9000000Hgiz".to_string(),
+                "https://test.salesforce.com/packaging/installPackage.apexp?p0=04tJ9000000Hgiz".to_string(),
+            ]
+        );
+        assert_eq!(s.view().confirmation, Some(Confirmation::Copied { kind: LinkKind::Generic }));
+        let broken = Recorder(Default::default(), false);
+        s.open_install_link(None, &broken);
+        let v = s.view();
+        assert!(v.confirmation.is_none());
+        assert!(v.problem.unwrap().next.contains("Copy"));
+    }
+
+    #[test]
+    fn install_link_follows_the_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Session::open(dir.path().join("s.json"), Language::En);
+        assert!(s.install_link(None).is_err());
+        for i in [
+            Intent::ChooseUseCase { use_case: UseCase::DataSync },
+            Intent::Next,
+            Intent::DetectRegion { input: "acme.gainsightcloud.com".into() },
+            Intent::Next,
+            Intent::DetectOrg { input: "acme.lightning.force.com".into() },
+            Intent::Next,
+        ] {
+            s.apply(i);
+        }
+        assert_eq!(
+            s.install_link(None).unwrap().url,
+            "https://acme.my.salesforce.com/packaging/installPackage.apexp?p0=04tg50000000tZD"
+        );
+        assert_eq!(s.install_link(Some(LinkKind::Generic)).unwrap().host, "login.salesforce.com");
+    }
+}

@@ -1,0 +1,458 @@
+//! What the UI shows for the wizard's current state: every text already in the admin's
+//! language, every rule already applied. The UI only renders this and sends intents back.
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, PackageStatus, UseCase};
+use crate::install_link::LinkKind;
+use crate::language::{Language, UserMessage};
+use crate::region::{Confidence, Region, RegionDetection};
+use crate::salesforce_host::{Environment, HostKind};
+use crate::wizard::{OrgAnswer, RegionAnswer, Step, Wizard};
+
+/// The whole screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    /// The language of every text in this view.
+    pub language: Language,
+    /// The language the admin picked; `None` when following the operating system.
+    pub language_choice: Option<Language>,
+    /// The step list.
+    pub steps: Vec<StepItem>,
+    /// The step on screen.
+    pub current: Step,
+    /// The screen's content.
+    pub screen: Screen,
+    /// Whether "Back" leads anywhere.
+    pub can_go_back: bool,
+    /// The primary action, always in the same place.
+    pub primary: Primary,
+    /// What went wrong with the last action, and what to do.
+    pub problem: Option<Problem>,
+    /// Something to know that is not an error of the last action (e.g. saved progress lost).
+    pub notice: Option<Problem>,
+    /// What the last action did, when it did something outside the app.
+    pub confirmation: Option<Confirmation>,
+    /// The package catalog's version.
+    pub catalog_version: String,
+}
+
+/// A problem, in the view's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// What happened.
+    pub what: String,
+    /// What to do next.
+    pub next: String,
+}
+
+impl Problem {
+    pub(crate) fn from_message(m: &UserMessage, language: Language) -> Self {
+        Problem { what: m.what.get(language).to_string(), next: m.next.get(language).to_string() }
+    }
+}
+
+/// Something done outside the app, to confirm to the admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "done", rename_all = "snake_case")]
+pub enum Confirmation {
+    /// A link was copied.
+    Copied {
+        /// Which link.
+        kind: LinkKind,
+    },
+    /// A link was opened in the browser.
+    Opened {
+        /// Which link.
+        kind: LinkKind,
+    },
+}
+
+/// A line of the step list.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepItem {
+    /// Which step.
+    pub step: Step,
+    /// Its state.
+    pub status: StepStatus,
+    /// Whether clicking it opens it.
+    pub reachable: bool,
+}
+
+/// A step's state in the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    /// Answered.
+    Done,
+    /// On screen.
+    Current,
+    /// Still to do.
+    Todo,
+    /// Not needed for this use case.
+    Skipped,
+}
+
+/// The primary action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Primary {
+    /// Go on to the next step.
+    Next {
+        /// Whether the step is answered.
+        enabled: bool,
+    },
+    /// Open the recommended install link.
+    OpenInstallLink,
+    /// Nothing to do on this screen.
+    None,
+}
+
+/// The content of the current step.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Screen {
+    /// Choose what stopped working.
+    UseCase {
+        /// The choices.
+        options: Vec<UseCaseOption>,
+    },
+    /// Find the Gainsight data center.
+    Region {
+        /// The host to show in the input box.
+        host: Option<String>,
+        /// The answer, when given.
+        answer: Option<RegionSummary>,
+        /// Why the last pasted address did not reveal the region.
+        unknown_reason: Option<String>,
+        /// The regions to choose from by hand.
+        choices: Vec<RegionChoice>,
+    },
+    /// Identify the Salesforce org.
+    Org {
+        /// The host to show in the input box.
+        host: Option<String>,
+        /// The answer, when given.
+        answer: Option<OrgSummary>,
+        /// Environments to choose from when the address is not at hand.
+        environment_choices: Vec<EnvironmentChoice>,
+    },
+    /// Install the package.
+    Install {
+        /// The package.
+        package: PackageCard,
+        /// The install links, when the package can be installed by link.
+        links: Option<LinksView>,
+        /// Why there is no link, when there is none.
+        no_link_reason: Option<String>,
+        /// Facts that are not confirmed and matter here.
+        unconfirmed: Vec<String>,
+    },
+}
+
+/// A use case to choose.
+#[derive(Debug, Clone, Serialize)]
+pub struct UseCaseOption {
+    /// Which one.
+    pub use_case: UseCase,
+    /// Title.
+    pub title: String,
+    /// What it covers.
+    pub summary: String,
+    /// The package that serves it.
+    pub package: PackageCard,
+    /// Whether it is the current answer.
+    pub selected: bool,
+}
+
+/// A package, described.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageCard {
+    /// Name.
+    pub name: String,
+    /// Published or coming soon.
+    pub status: PackageStatus,
+    /// What it does.
+    pub does: String,
+    /// What it does not do.
+    pub does_not: String,
+}
+
+/// The region answer, described.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionSummary {
+    /// The candidate regions' labels (`US1`, or `US1`, `US2` when an SSO host cannot tell).
+    pub regions: Vec<String>,
+    /// The package edition (`US`, `EU`).
+    pub edition: String,
+    /// The tenant's host, when known.
+    pub tenant: Option<String>,
+    /// How sure.
+    pub confidence: Confidence,
+    /// Why, or that the admin chose it.
+    pub basis: String,
+    /// Whether the admin chose it by hand.
+    pub chosen: bool,
+}
+
+/// A region to choose.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionChoice {
+    /// Which one.
+    pub region: Region,
+    /// Its label.
+    pub label: String,
+    /// Its package edition.
+    pub edition: String,
+    /// Whether it is the current answer.
+    pub selected: bool,
+}
+
+/// The org answer, described.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgSummary {
+    /// The environment.
+    pub environment: Environment,
+    /// Its name.
+    pub environment_name: String,
+    /// The My Domain host, when known.
+    pub my_domain: Option<String>,
+    /// What was pasted, when an address was.
+    pub host_kind: Option<HostKind>,
+    /// How sure.
+    pub confidence: Confidence,
+    /// Why.
+    pub basis: String,
+}
+
+/// An environment to choose.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvironmentChoice {
+    /// Which one.
+    pub environment: Environment,
+    /// Its name.
+    pub name: String,
+    /// Whether it is the current answer.
+    pub selected: bool,
+}
+
+/// The install links, described.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinksView {
+    /// The package's name in Salesforce.
+    pub package_name: String,
+    /// The connected app it brings.
+    pub connected_app: String,
+    /// The package version id.
+    pub package_version_id: String,
+    /// The org's environment.
+    pub environment_name: String,
+    /// The region, or the edition when only that is known.
+    pub region_label: Option<String>,
+    /// The links, recommended first.
+    pub links: Vec<LinkView>,
+    /// Why the recommended one.
+    pub why: String,
+    /// What else to know.
+    pub notes: Vec<String>,
+}
+
+/// One link.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Which link.
+    pub kind: LinkKind,
+    /// The URL.
+    pub url: String,
+    /// The host.
+    pub host: String,
+    /// Whether it is the one to use.
+    pub recommended: bool,
+}
+
+/// The environments offered when no address is at hand: the two that decide the login host.
+const OFFERED_ENVIRONMENTS: [Environment; 2] = [Environment::Production, Environment::Sandbox];
+
+impl View {
+    /// Builds the view of `wizard` in `language`.
+    pub fn build(wizard: &Wizard, catalog: &Catalog, language: Language, language_choice: Option<Language>) -> View {
+        let l = language;
+        let steps = Step::ALL
+            .into_iter()
+            .map(|step| StepItem {
+                step,
+                status: if step == wizard.current() {
+                    StepStatus::Current
+                } else if !wizard.applies(step, catalog) {
+                    StepStatus::Skipped
+                } else if wizard.is_complete(step) {
+                    StepStatus::Done
+                } else {
+                    StepStatus::Todo
+                },
+                reachable: wizard.is_reachable(step, catalog),
+            })
+            .collect();
+        let screen = match wizard.current() {
+            Step::UseCase => Screen::UseCase {
+                options: UseCase::ALL
+                    .into_iter()
+                    .map(|u| {
+                        let entry = catalog.use_case(u);
+                        UseCaseOption {
+                            use_case: u,
+                            title: entry.title.get(l).to_string(),
+                            summary: entry.summary.get(l).to_string(),
+                            package: package_card(catalog, u, l),
+                            selected: wizard.use_case() == Some(u),
+                        }
+                    })
+                    .collect(),
+            },
+            Step::Region => Screen::Region {
+                host: match wizard.region() {
+                    Some(RegionAnswer::Detected { host, .. }) => Some(host.clone()),
+                    _ => None,
+                },
+                answer: wizard.region().map(|a| region_summary(a, l)),
+                unknown_reason: None,
+                choices: Region::ALL
+                    .into_iter()
+                    .map(|r| RegionChoice {
+                        region: r,
+                        label: r.label().to_string(),
+                        edition: r.edition().label().to_string(),
+                        selected: matches!(wizard.region(), Some(RegionAnswer::Chosen { region }) if *region == r),
+                    })
+                    .collect(),
+            },
+            Step::Org => Screen::Org {
+                host: match wizard.org() {
+                    Some(OrgAnswer::Detected(d)) => Some(d.host.clone()),
+                    _ => None,
+                },
+                answer: wizard.org().map(|a| org_summary(a, l)),
+                environment_choices: OFFERED_ENVIRONMENTS
+                    .into_iter()
+                    .map(|e| EnvironmentChoice {
+                        environment: e,
+                        name: e.name().get(l).to_string(),
+                        selected: matches!(wizard.org(), Some(OrgAnswer::Chosen { environment }) if *environment == e),
+                    })
+                    .collect(),
+            },
+            Step::Install => install_screen(wizard, catalog, l),
+        };
+        let primary = match (&screen, wizard.current()) {
+            (Screen::Install { links: Some(_), .. }, _) => Primary::OpenInstallLink,
+            (_, Step::Install) => Primary::None,
+            (_, step) => Primary::Next { enabled: wizard.is_complete(step) },
+        };
+        View {
+            language,
+            language_choice,
+            can_go_back: Step::ALL.into_iter().any(|s| s < wizard.current() && wizard.applies(s, catalog)),
+            steps,
+            current: wizard.current(),
+            screen,
+            primary,
+            problem: None,
+            notice: None,
+            confirmation: None,
+            catalog_version: catalog.version.clone(),
+        }
+    }
+}
+
+fn package_card(catalog: &Catalog, use_case: UseCase, l: Language) -> PackageCard {
+    let p = catalog.package_for(use_case);
+    PackageCard {
+        name: p.name.clone(),
+        status: p.status,
+        does: p.does.get(l).to_string(),
+        does_not: p.does_not.get(l).to_string(),
+    }
+}
+
+fn region_summary(answer: &RegionAnswer, l: Language) -> RegionSummary {
+    match answer {
+        RegionAnswer::Detected { detection: RegionDetection::Found { regions, edition, tenant, confidence, basis }, .. } => {
+            RegionSummary {
+                regions: regions.iter().map(|r| r.label().to_string()).collect(),
+                edition: edition.label().to_string(),
+                tenant: tenant.as_ref().map(|t| t.as_str().to_string()),
+                confidence: *confidence,
+                basis: basis.get(l).to_string(),
+                chosen: false,
+            }
+        }
+        RegionAnswer::Detected { .. } => unreachable!("only found detections become answers"),
+        RegionAnswer::Chosen { region } => RegionSummary {
+            regions: vec![region.label().to_string()],
+            edition: region.edition().label().to_string(),
+            tenant: None,
+            confidence: Confidence::Certain,
+            basis: crate::language::text("region.basis.chosen", &[]).get(l).to_string(),
+            chosen: true,
+        },
+    }
+}
+
+fn org_summary(answer: &OrgAnswer, l: Language) -> OrgSummary {
+    match answer {
+        OrgAnswer::Detected(d) => OrgSummary {
+            environment: d.environment,
+            environment_name: d.environment.name().get(l).to_string(),
+            my_domain: d.my_domain.as_ref().map(|m| m.host()),
+            host_kind: Some(d.host_kind),
+            confidence: d.confidence,
+            basis: d.basis.get(l).to_string(),
+        },
+        OrgAnswer::Chosen { environment } => OrgSummary {
+            environment: *environment,
+            environment_name: environment.name().get(l).to_string(),
+            my_domain: None,
+            host_kind: None,
+            confidence: Confidence::Certain,
+            basis: crate::language::text("org.basis.chosen", &[]).get(l).to_string(),
+        },
+    }
+}
+
+fn install_screen(wizard: &Wizard, catalog: &Catalog, l: Language) -> Screen {
+    let use_case = wizard.use_case().expect("the install step is reachable only with a use case");
+    let package = catalog.package_for(use_case);
+    let links = wizard.install_links(catalog).map(|links| {
+        let environment = wizard.org().expect("links need an org").target().environment;
+        let mut ordered: Vec<LinkView> = [LinkKind::MyDomain, LinkKind::Generic]
+            .into_iter()
+            .filter_map(|k| links.get(k))
+            .map(|link| LinkView {
+                kind: link.kind,
+                url: link.url.clone(),
+                host: link.host.clone(),
+                recommended: link.kind == links.recommended,
+            })
+            .collect();
+        ordered.sort_by_key(|v| !v.recommended);
+        LinksView {
+            package_name: links.package_name,
+            connected_app: links.connected_app,
+            package_version_id: links.package_version_id,
+            environment_name: environment.name().get(l).to_string(),
+            region_label: wizard.region().filter(|_| package.needs_region()).map(|r| match r.region() {
+                Some(region) => region.label().to_string(),
+                None => r.edition().label().to_string(),
+            }),
+            links: ordered,
+            why: links.why.get(l).to_string(),
+            notes: links.notes.iter().map(|n| n.get(l).to_string()).collect(),
+        }
+    });
+    Screen::Install {
+        package: package_card(catalog, use_case, l),
+        no_link_reason: package.no_id_reason.as_ref().map(|t| t.get(l).to_string()),
+        links,
+        unconfirmed: catalog.unconfirmed.iter().map(|t| t.get(l).to_string()).collect(),
+    }
+}
