@@ -1,7 +1,15 @@
 fn main() {
-    // tauri.conf.json sits at the repository root with the package, but the shell's own
-    // files (capabilities) live under src-tauri/.
-    let attributes =
-        tauri_build::Attributes::new().capabilities_path_pattern("./src-tauri/capabilities/**/*");
+    // tauri.conf.json sits at the repository root with the package, but the shell's own files
+    // (capabilities) live under src-tauri/. Listing the commands makes Tauri generate one
+    // permission per command, so the capability file can grant exactly those.
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(&[
+            "wizard_view",
+            "wizard_apply",
+            "set_language",
+            "open_install_link",
+            "copy_install_link",
+        ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

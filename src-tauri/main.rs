@@ -1,1 +1,6 @@
-fn main() { tauri::Builder::default().run(tauri::generate_context!("tauri.conf.json")).unwrap(); }
+// No console window next to the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    reconnect_app::run();
+}

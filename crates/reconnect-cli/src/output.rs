@@ -89,7 +89,12 @@ impl Out {
     fn print_org(&self, org: &OrgDetection) {
         let l = self.language;
         println!("{}", self.l("cli.salesforce_org"));
-        println!("  {}: {} ({})", self.l("cli.environment"), org.environment.name().get(l), confidence(org.confidence, l));
+        println!(
+            "  {}: {} ({})",
+            self.l("cli.environment"),
+            org.environment.name().get(l),
+            confidence(org.confidence, l)
+        );
         match &org.my_domain {
             Some(d) => println!("  {}: {}", self.l("cli.my_domain"), d.host()),
             None => println!("  {}: {}", self.l("cli.my_domain"), self.l("cli.none")),
@@ -120,11 +125,8 @@ impl Out {
             Err(e) => return self.fail(&e),
         };
         let catalog = Catalog::shipped();
-        let packages: Vec<&Package> = catalog
-            .packages
-            .iter()
-            .filter(|p| use_case.is_none_or(|u| p.serves.contains(&u)))
-            .collect();
+        let packages: Vec<&Package> =
+            catalog.packages.iter().filter(|p| use_case.is_none_or(|u| p.serves.contains(&u))).collect();
         let editions_of = |p: &'_ Package| -> Vec<_> {
             p.editions.iter().filter(|e| region.is_none_or(|r| e.regions.contains(&r))).cloned().collect()
         };
@@ -139,7 +141,8 @@ impl Out {
                     })
                 })
                 .collect();
-            let body = json!({ "catalog_version": catalog.version, "packages": list, "unconfirmed": catalog.unconfirmed });
+            let body =
+                json!({ "catalog_version": catalog.version, "packages": list, "unconfirmed": catalog.unconfirmed });
             println!("{}", serde_json::to_string_pretty(&body).expect("catalog serializes"));
             return ExitCode::SUCCESS;
         }
@@ -196,11 +199,20 @@ impl Out {
             &OrgTarget { environment: org.environment, my_domain: org.my_domain.clone() },
         );
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&json!({ "org": org, "links": links })).expect("links serialize"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({ "org": org, "links": links })).expect("links serialize")
+            );
             return ExitCode::SUCCESS;
         }
         let l = self.language;
-        println!("{}: {} ({} / {})", self.l("cli.package"), links.package_name, links.connected_app, links.package_version_id);
+        println!(
+            "{}: {} ({} / {})",
+            self.l("cli.package"),
+            links.package_name,
+            links.connected_app,
+            links.package_version_id
+        );
         let target = org.my_domain.as_ref().map(|d| d.host()).unwrap_or_else(|| org.host.clone());
         println!("{}: {} ({})", self.l("cli.org"), target, org.environment.name().get(l));
         println!("\n{}:\n  {}", self.l("cli.recommended"), links.recommended_link().url);

@@ -54,11 +54,16 @@ mod tests {
 
     #[test]
     fn salesforce_gainsight_and_neither_are_told_apart() {
-        let AddressDetection::Salesforce(o) = detect_address("acme--uat.sandbox.my.salesforce.com").unwrap() else { panic!() };
+        let AddressDetection::Salesforce(o) = detect_address("acme--uat.sandbox.my.salesforce.com").unwrap() else {
+            panic!()
+        };
         assert_eq!(o.environment, Environment::Sandbox);
         let AddressDetection::Gainsight(r) = detect_address("acme.eu.gainsightcloud.com").unwrap() else { panic!() };
         assert_eq!(r.region(), Some(Region::Eu));
-        assert!(matches!(detect_address("salesforce.com.evil.example").unwrap(), AddressDetection::Unrecognized { .. }));
+        assert!(matches!(
+            detect_address("salesforce.com.evil.example").unwrap(),
+            AddressDetection::Unrecognized { .. }
+        ));
         assert!(detect_address("my.salesforce.com@evil.example").is_err());
     }
 }

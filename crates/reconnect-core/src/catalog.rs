@@ -49,10 +49,7 @@ impl FromStr for UseCase {
 
     fn from_str(s: &str) -> Result<Self, Error> {
         let s = s.trim().to_ascii_lowercase().replace('_', "-");
-        Self::ALL
-            .into_iter()
-            .find(|u| u.code() == s)
-            .ok_or(Error::UnknownUseCase { input: s })
+        Self::ALL.into_iter().find(|u| u.code() == s).ok_or(Error::UnknownUseCase { input: s })
     }
 }
 
@@ -267,7 +264,11 @@ impl Catalog {
     /// package id, a package name or a connected-app name (which names the edition itself);
     /// the region picks the edition of a package that has several. The default is the
     /// package that serves data sync.
-    pub fn resolve_edition(&self, package: Option<&str>, region: Option<Region>) -> Result<(&Package, &PackageEdition), Error> {
+    pub fn resolve_edition(
+        &self,
+        package: Option<&str>,
+        region: Option<Region>,
+    ) -> Result<(&Package, &PackageEdition), Error> {
         let wanted = package.map(str::trim);
         if let Some(w) = wanted {
             for p in &self.packages {
@@ -293,10 +294,7 @@ impl Catalog {
 
     /// A package by its id.
     pub fn package(&self, id: &str) -> Result<&Package, Error> {
-        self.packages
-            .iter()
-            .find(|p| p.id == id.trim())
-            .ok_or_else(|| Error::UnknownPackage { input: id.to_string() })
+        self.packages.iter().find(|p| p.id == id.trim()).ok_or_else(|| Error::UnknownPackage { input: id.to_string() })
     }
 }
 

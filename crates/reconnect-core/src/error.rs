@@ -140,94 +140,73 @@ impl Error {
     pub fn user_message(&self) -> UserMessage {
         let (what, next) = match self {
             Error::EmptyInput => (text("err.empty.what", &[]), text("err.empty.next", &[])),
-            Error::InputTooLong { max } => (
-                text("err.too_long.what", &[("max", &max.to_string())]),
-                text("err.too_long.next", &[]),
-            ),
+            Error::InputTooLong { max } => {
+                (text("err.too_long.what", &[("max", &max.to_string())]), text("err.too_long.next", &[]))
+            }
             Error::NotAnAddress => (text("err.not_address.what", &[]), text("err.not_address.next", &[])),
-            Error::UnsupportedScheme { scheme } => (
-                text("err.scheme.what", &[("scheme", scheme)]),
-                text("err.scheme.next", &[]),
-            ),
-            Error::UserInfoInAddress { host } => (
-                text("err.userinfo.what", &[("host", host)]),
-                text("err.userinfo.next", &[]),
-            ),
+            Error::UnsupportedScheme { scheme } => {
+                (text("err.scheme.what", &[("scheme", scheme)]), text("err.scheme.next", &[]))
+            }
+            Error::UserInfoInAddress { host } => {
+                (text("err.userinfo.what", &[("host", host)]), text("err.userinfo.next", &[]))
+            }
             Error::IpAddress => (text("err.ip.what", &[]), text("err.ip.next", &[])),
-            Error::NotSalesforce { host } => (
-                text("err.not_salesforce.what", &[("host", host)]),
-                text("err.not_salesforce.next", &[]),
-            ),
-            Error::SalesforceButNotAnOrg { host } => (
-                text("err.sf_not_org.what", &[("host", host)]),
-                text("err.sf_not_org.next", &[]),
-            ),
-            Error::MalformedSalesforceHost { host } => (
-                text("err.sf_malformed.what", &[("host", host)]),
-                text("err.sf_malformed.next", &[]),
-            ),
-            Error::InvalidId { input } => (
-                text("err.id.what", &[("input", input)]),
-                text("err.id.next", &[]),
-            ),
+            Error::NotSalesforce { host } => {
+                (text("err.not_salesforce.what", &[("host", host)]), text("err.not_salesforce.next", &[]))
+            }
+            Error::SalesforceButNotAnOrg { host } => {
+                (text("err.sf_not_org.what", &[("host", host)]), text("err.sf_not_org.next", &[]))
+            }
+            Error::MalformedSalesforceHost { host } => {
+                (text("err.sf_malformed.what", &[("host", host)]), text("err.sf_malformed.next", &[]))
+            }
+            Error::InvalidId { input } => (text("err.id.what", &[("input", input)]), text("err.id.next", &[])),
             Error::IdChecksumMismatch { input, expected } => (
                 text("err.id_checksum.what", &[("input", input), ("expected", expected)]),
                 text("err.id_checksum.next", &[]),
             ),
-            Error::WrongIdKind { input, expected } => (
-                text("err.id_kind.what", &[("input", input), ("expected", expected)]),
-                text("err.id_kind.next", &[]),
-            ),
-            Error::DataFile { file, problem } => (
-                text("err.data_file.what", &[("file", file), ("problem", problem)]),
-                text("err.data_file.next", &[]),
-            ),
-            Error::UnknownPackage { input } => (
-                text("err.unknown_package.what", &[("input", input)]),
-                text("err.unknown_package.next", &[]),
-            ),
-            Error::UnknownUseCase { input } => (
-                text("err.unknown_use_case.what", &[("input", input)]),
-                text("err.unknown_use_case.next", &[]),
-            ),
-            Error::UnknownEnvironment { input } => (
-                text("err.unknown_environment.what", &[("input", input)]),
-                text("err.unknown_environment.next", &[]),
-            ),
-            Error::NoMyDomain { host } => (
-                text("err.no_my_domain.what", &[("host", host)]),
-                text("err.no_my_domain.next", &[]),
-            ),
-            Error::UnknownRegion { input } => (
-                text("err.unknown_region.what", &[("input", input)]),
-                text("err.unknown_region.next", &[]),
-            ),
-            Error::UnknownLanguage { input } => (
-                text("err.unknown_language.what", &[("input", input)]),
-                text("err.unknown_language.next", &[]),
-            ),
-            Error::PackageNotInstallable { package } => (
-                text("err.not_installable.what", &[("package", package)]),
-                text("err.not_installable.next", &[]),
-            ),
-            Error::RegionNeeded { package } => (
-                text("err.region_needed.what", &[("package", package)]),
-                text("err.region_needed.next", &[]),
-            ),
+            Error::WrongIdKind { input, expected } => {
+                (text("err.id_kind.what", &[("input", input), ("expected", expected)]), text("err.id_kind.next", &[]))
+            }
+            Error::DataFile { file, problem } => {
+                (text("err.data_file.what", &[("file", file), ("problem", problem)]), text("err.data_file.next", &[]))
+            }
+            Error::UnknownPackage { input } => {
+                (text("err.unknown_package.what", &[("input", input)]), text("err.unknown_package.next", &[]))
+            }
+            Error::UnknownUseCase { input } => {
+                (text("err.unknown_use_case.what", &[("input", input)]), text("err.unknown_use_case.next", &[]))
+            }
+            Error::UnknownEnvironment { input } => {
+                (text("err.unknown_environment.what", &[("input", input)]), text("err.unknown_environment.next", &[]))
+            }
+            Error::NoMyDomain { host } => {
+                (text("err.no_my_domain.what", &[("host", host)]), text("err.no_my_domain.next", &[]))
+            }
+            Error::UnknownRegion { input } => {
+                (text("err.unknown_region.what", &[("input", input)]), text("err.unknown_region.next", &[]))
+            }
+            Error::UnknownLanguage { input } => {
+                (text("err.unknown_language.what", &[("input", input)]), text("err.unknown_language.next", &[]))
+            }
+            Error::PackageNotInstallable { package } => {
+                (text("err.not_installable.what", &[("package", package)]), text("err.not_installable.next", &[]))
+            }
+            Error::RegionNeeded { package } => {
+                (text("err.region_needed.what", &[("package", package)]), text("err.region_needed.next", &[]))
+            }
             Error::StepIncomplete { missing } => (missing.clone(), text("err.step_incomplete.next", &[])),
             Error::StepUnreachable => (text("err.step_unreachable.what", &[]), text("err.step_unreachable.next", &[])),
             Error::StateWrite { path, source } => (
                 text("err.state_write.what", &[("path", path), ("reason", &source.to_string())]),
                 text("err.state_write.next", &[]),
             ),
-            Error::ClipboardWrite { reason } => (
-                text("err.clipboard.what", &[("reason", reason)]),
-                text("err.clipboard.next", &[]),
-            ),
-            Error::BrowserOpen { reason } => (
-                text("err.browser.what", &[("reason", reason)]),
-                text("err.browser.next", &[]),
-            ),
+            Error::ClipboardWrite { reason } => {
+                (text("err.clipboard.what", &[("reason", reason)]), text("err.clipboard.next", &[]))
+            }
+            Error::BrowserOpen { reason } => {
+                (text("err.browser.what", &[("reason", reason)]), text("err.browser.next", &[]))
+            }
         };
         UserMessage { what, next }
     }

@@ -19,9 +19,7 @@ impl Language {
     /// The language the operating system is set to: Japanese for any `ja` locale, English
     /// otherwise.
     pub fn from_os() -> Self {
-        sys_locale::get_locales()
-            .find_map(|l| Self::from_locale_tag(&l))
-            .unwrap_or(Language::En)
+        sys_locale::get_locales().find_map(|l| Self::from_locale_tag(&l)).unwrap_or(Language::En)
     }
 
     /// Maps a locale tag (`ja-JP`, `ja_JP.UTF-8`, `en-US`) to a language we speak.

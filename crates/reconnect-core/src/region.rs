@@ -119,7 +119,7 @@ impl TenantHost {
 
 /// What an address says about the data center.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum RegionDetection {
     /// The data center is known (one region), or narrowed to regions that share an edition.
     Found {
@@ -176,9 +176,7 @@ struct SsoHost {
 
 fn data() -> &'static RegionData {
     static DATA: OnceLock<RegionData> = OnceLock::new();
-    DATA.get_or_init(|| {
-        load(include_str!("../data/regions.json")).expect("regions.json is checked by a unit test")
-    })
+    DATA.get_or_init(|| load(include_str!("../data/regions.json")).expect("regions.json is checked by a unit test"))
 }
 
 fn load(src: &str) -> Result<RegionData, Error> {
@@ -240,14 +238,10 @@ pub(crate) fn detect_region_from_host(host: &PastedHost) -> RegionDetection {
     for dc in centers {
         let Some(labels) = host.labels_before(&dc.tenant_suffix) else { continue };
         let [tenant] = labels.as_slice() else {
-            return RegionDetection::Unknown {
-                reason: text("region.unknown.deep_host", &[("host", h)]),
-            };
+            return RegionDetection::Unknown { reason: text("region.unknown.deep_host", &[("host", h)]) };
         };
         if is_reserved(tenant, data) {
-            return RegionDetection::Unknown {
-                reason: text("region.unknown.service_host", &[("host", h)]),
-            };
+            return RegionDetection::Unknown { reason: text("region.unknown.service_host", &[("host", h)]) };
         }
         let basis = if dc.confirmed {
             text("region.basis.tenant", &[("host", h), ("region", dc.region.label())])
@@ -291,9 +285,7 @@ mod tests {
 
     fn found(input: &str) -> (Vec<Region>, Confidence, Option<String>) {
         match detect_region(input).unwrap() {
-            RegionDetection::Found { regions, confidence, tenant, .. } => {
-                (regions, confidence, tenant.map(|t| t.0))
-            }
+            RegionDetection::Found { regions, confidence, tenant, .. } => (regions, confidence, tenant.map(|t| t.0)),
             other => panic!("{input}: {other:?}"),
         }
     }

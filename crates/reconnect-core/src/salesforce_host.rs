@@ -380,7 +380,11 @@ pub(crate) fn detect_org_from_host(host: &PastedHost) -> Result<OrgDetection, Er
                     }
                     (env, Confidence::Certain, text("org.basis.partition", &[("partition", p)]))
                 } else if *kind == HostKind::MyDomain && legacy_pod(p).is_some() {
-                    let env = if sandbox.is_some() { Environment::Sandbox } else { legacy_pod(p).unwrap_or(Environment::Production) };
+                    let env = if sandbox.is_some() {
+                        Environment::Sandbox
+                    } else {
+                        legacy_pod(p).unwrap_or(Environment::Production)
+                    };
                     (env, Confidence::Likely, text("org.basis.legacy_my_domain", &[("instance", p)]))
                 } else {
                     return Err(malformed());
@@ -394,12 +398,8 @@ pub(crate) fn detect_org_from_host(host: &PastedHost) -> Result<OrgDetection, Er
             }
             None => (Environment::Production, Confidence::Certain, text("org.basis.no_partition", &[])),
         };
-        let my_domain = MyDomain {
-            name: name.to_string(),
-            sandbox: sandbox.map(str::to_string),
-            environment,
-            cloud: *cloud,
-        };
+        let my_domain =
+            MyDomain { name: name.to_string(), sandbox: sandbox.map(str::to_string), environment, cloud: *cloud };
         return Ok(detection(*kind, environment, Some(my_domain), confidence, basis));
     }
     if SALESFORCE_DOMAINS.iter().any(|d| h == *d || host.labels_before(d).is_some()) {
@@ -444,6 +444,7 @@ fn valid_sandbox_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use Environment::*;
 
     /// Real-world pastes: (input, environment, My Domain host or "" when none).
@@ -459,15 +460,27 @@ mod tests {
         ("ability-force-1234.scratch.my.salesforce.com", Scratch, "ability-force-1234.scratch.my.salesforce.com"),
         ("acme.demo.my.salesforce.com", Demo, "acme.demo.my.salesforce.com"),
         ("acme.patch.my.salesforce.com", Patch, "acme.patch.my.salesforce.com"),
-        ("curious-fox-abc123.trailblaze.my.salesforce.com", Trailhead, "curious-fox-abc123.trailblaze.my.salesforce.com"),
+        (
+            "curious-fox-abc123.trailblaze.my.salesforce.com",
+            Trailhead,
+            "curious-fox-abc123.trailblaze.my.salesforce.com",
+        ),
         ("acme.free.my.salesforce.com", Free, "acme.free.my.salesforce.com"),
         ("acme.lightning.force.com", Production, "acme.my.salesforce.com"),
         ("https://acme.lightning.force.com/lightning/setup/SetupOneHome/home", Production, "acme.my.salesforce.com"),
         ("acme--uat.sandbox.lightning.force.com", Sandbox, "acme--uat.sandbox.my.salesforce.com"),
-        ("https://acme--uat.sandbox.lightning.force.com/lightning/page/home", Sandbox, "acme--uat.sandbox.my.salesforce.com"),
+        (
+            "https://acme--uat.sandbox.lightning.force.com/lightning/page/home",
+            Sandbox,
+            "acme--uat.sandbox.my.salesforce.com",
+        ),
         ("acme-dev-ed.develop.lightning.force.com", Developer, "acme-dev-ed.develop.my.salesforce.com"),
         ("acme.my.salesforce-setup.com", Production, "acme.my.salesforce.com"),
-        ("https://acme.my.salesforce-setup.com/lightning/setup/ImportedPackage/home", Production, "acme.my.salesforce.com"),
+        (
+            "https://acme.my.salesforce-setup.com/lightning/setup/ImportedPackage/home",
+            Production,
+            "acme.my.salesforce.com",
+        ),
         ("acme--uat.sandbox.my.salesforce-setup.com", Sandbox, "acme--uat.sandbox.my.salesforce.com"),
         ("acme--jbcxm.vf.force.com", Production, "acme.my.salesforce.com"),
         ("https://acme--uat--jbcxm.sandbox.vf.force.com/apex/home", Sandbox, "acme--uat.sandbox.my.salesforce.com"),
@@ -581,6 +594,55 @@ mod tests {
         assert_eq!(serde_json::from_str::<MyDomain>(&json).unwrap(), d);
         assert!(serde_json::from_str::<MyDomain>("\"salesforce.com.evil.example\"").is_err());
         assert!(serde_json::from_str::<MyDomain>("\"login.salesforce.com\"").is_err());
+    }
+
+    fn my_domain_name() -> impl Strategy<Value = String> {
+        "[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,8}){0,2}"
+    }
+
+    fn sandbox_name() -> impl Strategy<Value = String> {
+        "[a-z][a-z0-9]{0,9}"
+    }
+
+    proptest! {
+        #[test]
+        fn detection_never_panics_on_any_text(s in "\\PC{0,80}") {
+            let _ = detect_org(&s);
+            let _ = crate::region::detect_region(&s);
+        }
+
+        #[test]
+        fn detection_never_panics_on_host_like_text(s in "[a-z0-9.@:/-]{0,60}(salesforce|force|gainsightcloud)[a-z0-9.@:/-]{0,30}") {
+            let _ = detect_org(&s);
+            let _ = crate::region::detect_region(&s);
+        }
+
+        #[test]
+        fn every_my_domain_host_round_trips(
+            name in my_domain_name(),
+            sandbox in sandbox_name(),
+            env in proptest::sample::select(Environment::ALL.to_vec()),
+            path in "(/[a-zA-Z0-9]{0,10}){0,3}",
+        ) {
+            let org_label = if env == Sandbox { format!("{name}--{sandbox}") } else { name.clone() };
+            let host = match env.partition() {
+                Some(p) => format!("{org_label}.{p}.my.salesforce.com"),
+                None => format!("{org_label}.my.salesforce.com"),
+            };
+            prop_assume!(!(env == Production && name.ends_with("-dev-ed")));
+            let d = detect_org(&format!("https://{}{path}", host.to_uppercase())).unwrap();
+            prop_assert_eq!(d.environment, env);
+            prop_assert_eq!(d.my_domain.as_ref().unwrap().host(), host.clone());
+            let lightning = host.replace(".my.salesforce.com", ".lightning.force.com");
+            let l = detect_org(&lightning).unwrap();
+            prop_assert_eq!(l.my_domain.unwrap().host(), host);
+        }
+
+        #[test]
+        fn any_prefix_on_a_foreign_domain_is_rejected(prefix in "[a-z0-9.-]{0,40}", tld in "(example|evil|test)") {
+            let host = format!("{prefix}.my.salesforce.com.{tld}");
+            prop_assert!(detect_org(&host).is_err());
+        }
     }
 
     #[test]

@@ -55,11 +55,8 @@ impl KeyPrefix {
 pub fn case_safe_suffix(id15: &[u8; 15]) -> [u8; 3] {
     let mut out = [0u8; 3];
     for (group, chunk) in id15.chunks(5).enumerate() {
-        let bits = chunk
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.is_ascii_uppercase())
-            .fold(0usize, |acc, (j, _)| acc | (1 << j));
+        let bits =
+            chunk.iter().enumerate().filter(|(_, c)| c.is_ascii_uppercase()).fold(0usize, |acc, (j, _)| acc | (1 << j));
         out[group] = SUFFIX_ALPHABET[bits];
     }
     out
@@ -89,7 +86,8 @@ impl SalesforceId {
                     return Ok(Self::from_15(id15));
                 }
                 let letters = id15.iter().filter(|b| b.is_ascii_alphabetic());
-                let one_case = letters.clone().all(u8::is_ascii_lowercase) || letters.clone().all(u8::is_ascii_uppercase);
+                let one_case =
+                    letters.clone().all(u8::is_ascii_lowercase) || letters.clone().all(u8::is_ascii_uppercase);
                 if one_case {
                     if let Some(restored) = restore_case(&id15, &suffix.map(|b| b.to_ascii_uppercase())) {
                         return Ok(Self::from_15(restored));
@@ -230,7 +228,10 @@ mod tests {
         assert_eq!(SalesforceId::parse("00D000000000001").unwrap().key_prefix(), Some(KeyPrefix::Organization));
         assert_eq!(SalesforceId::parse("005000000000001").unwrap().key_prefix(), Some(KeyPrefix::User));
         assert_eq!(SalesforceId::parse("0PS000000000001").unwrap().key_prefix(), Some(KeyPrefix::PermissionSet));
-        assert_eq!(SalesforceId::parse("0Hf000000000001").unwrap().key_prefix(), Some(KeyPrefix::PackageInstallRequest));
+        assert_eq!(
+            SalesforceId::parse("0Hf000000000001").unwrap().key_prefix(),
+            Some(KeyPrefix::PackageInstallRequest)
+        );
         assert_eq!(SalesforceId::parse("001000000000001").unwrap().key_prefix(), None);
         assert!(matches!(
             SalesforceId::parse_kind("005000000000001", KeyPrefix::PackageVersion),
@@ -240,7 +241,15 @@ mod tests {
 
     #[test]
     fn bad_shapes_are_rejected() {
-        for bad in ["", "04t", "04tg50000000tZ", "04tg50000000tZD1", "04tg5000-000tZD", "04tg50000000tZDü", "04tg50000000tZDXYZW"] {
+        for bad in [
+            "",
+            "04t",
+            "04tg50000000tZ",
+            "04tg50000000tZD1",
+            "04tg5000-000tZD",
+            "04tg50000000tZDü",
+            "04tg50000000tZDXYZW",
+        ] {
             assert!(SalesforceId::parse(bad).is_err(), "{bad}");
         }
     }

@@ -43,7 +43,7 @@ impl Session {
         let catalog = Catalog::shipped();
         let (mut state, load_notice) = match file.load() {
             Loaded::Fresh => (SavedState::default(), None),
-            Loaded::Restored(s) => (s, None),
+            Loaded::Restored(s) => (*s, None),
             Loaded::Unreadable { kept_at } => (
                 SavedState::default(),
                 Some(UserMessage {
@@ -192,14 +192,22 @@ mod tests {
     impl BrowserOpener for Recorder {
         fn open(&self, url: &str) -> Result<(), Error> {
             self.0.borrow_mut().push(url.to_string());
-            if self.1 { Ok(()) } else { Err(Error::BrowserOpen { reason: "no browser".into() }) }
+            if self.1 {
+                Ok(())
+            } else {
+                Err(Error::BrowserOpen { reason: "no browser".into() })
+            }
         }
     }
 
     impl Clipboard for Recorder {
         fn write_text(&self, text: &str) -> Result<(), Error> {
             self.0.borrow_mut().push(text.to_string());
-            if self.1 { Ok(()) } else { Err(Error::ClipboardWrite { reason: "no clipboard".into() }) }
+            if self.1 {
+                Ok(())
+            } else {
+                Err(Error::ClipboardWrite { reason: "no clipboard".into() })
+            }
         }
     }
 
@@ -228,7 +236,8 @@ mod tests {
         assert_eq!(
             *ok.0.borrow(),
             vec![
-                "https://acme--uat.sandbox.my.salesforce.com/packaging/installPackage.apexp?p0=04tJ9000000Hgiz".to_string(),
+                "https://acme--uat.sandbox.my.salesforce.com/packaging/installPackage.apexp?p0=04tJ9000000Hgiz"
+                    .to_string(),
                 "https://test.salesforce.com/packaging/installPackage.apexp?p0=04tJ9000000Hgiz".to_string(),
             ]
         );

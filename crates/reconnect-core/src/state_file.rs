@@ -36,7 +36,7 @@ pub enum Loaded {
     /// No saved state yet.
     Fresh,
     /// The saved state.
-    Restored(SavedState),
+    Restored(Box<SavedState>),
     /// The file could not be used; it was moved aside to `kept_at`.
     Unreadable {
         /// Where the old file now is.
@@ -71,7 +71,7 @@ impl StateFile {
             Err(_) => return self.set_aside(),
         };
         match serde_json::from_slice::<FileFormat>(&bytes) {
-            Ok(f) if f.schema == SCHEMA => Loaded::Restored(f.state),
+            Ok(f) if f.schema == SCHEMA => Loaded::Restored(Box::new(f.state)),
             _ => self.set_aside(),
         }
     }
@@ -88,8 +88,8 @@ impl StateFile {
         let write_err = |source| Error::StateWrite { path: self.path.display().to_string(), source };
         let dir = self.path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir).map_err(write_err)?;
-        let body = serde_json::to_vec_pretty(&FileFormat { schema: SCHEMA, state: state.clone() })
-            .expect("state serializes");
+        let body =
+            serde_json::to_vec_pretty(&FileFormat { schema: SCHEMA, state: state.clone() }).expect("state serializes");
         let tmp = self.path.with_extension("json.tmp");
         let mut f = fs::File::create(&tmp).map_err(write_err)?;
         f.write_all(&body).map_err(write_err)?;
@@ -119,7 +119,7 @@ mod tests {
         state.wizard.apply(Intent::ChooseUseCase { use_case: UseCase::DataSync }, Catalog::shipped()).unwrap();
         file.save(&state).unwrap();
         let Loaded::Restored(back) = file.load() else { panic!() };
-        assert_eq!(back, state);
+        assert_eq!(*back, state);
         assert!(!dir.path().join("state.json.tmp").exists());
     }
 
@@ -138,7 +138,11 @@ mod tests {
     fn a_file_from_a_newer_schema_is_not_misread() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
-        fs::write(&path, br#"{"schema":2,"language":null,"wizard":{"current":"use_case","use_case":null,"region":null,"org":null}}"#).unwrap();
+        fs::write(
+            &path,
+            br#"{"schema":2,"language":null,"wizard":{"current":"use_case","use_case":null,"region":null,"org":null}}"#,
+        )
+        .unwrap();
         assert!(matches!(StateFile::new(&path).load(), Loaded::Unreadable { .. }));
     }
 

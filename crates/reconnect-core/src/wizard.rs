@@ -301,10 +301,7 @@ impl Wizard {
     /// Whether a step can be opened: it applies and every applicable step before it is done.
     pub fn is_reachable(&self, step: Step, catalog: &Catalog) -> bool {
         self.applies(step, catalog)
-            && Step::ALL
-                .into_iter()
-                .filter(|s| *s < step && self.applies(*s, catalog))
-                .all(|s| self.is_complete(s))
+            && Step::ALL.into_iter().filter(|s| *s < step && self.applies(*s, catalog)).all(|s| self.is_complete(s))
     }
 
     /// What the step still needs, in both languages.

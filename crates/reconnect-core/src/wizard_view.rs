@@ -376,16 +376,17 @@ fn package_card(catalog: &Catalog, use_case: UseCase, l: Language) -> PackageCar
 
 fn region_summary(answer: &RegionAnswer, l: Language) -> RegionSummary {
     match answer {
-        RegionAnswer::Detected { detection: RegionDetection::Found { regions, edition, tenant, confidence, basis }, .. } => {
-            RegionSummary {
-                regions: regions.iter().map(|r| r.label().to_string()).collect(),
-                edition: edition.label().to_string(),
-                tenant: tenant.as_ref().map(|t| t.as_str().to_string()),
-                confidence: *confidence,
-                basis: basis.get(l).to_string(),
-                chosen: false,
-            }
-        }
+        RegionAnswer::Detected {
+            detection: RegionDetection::Found { regions, edition, tenant, confidence, basis },
+            ..
+        } => RegionSummary {
+            regions: regions.iter().map(|r| r.label().to_string()).collect(),
+            edition: edition.label().to_string(),
+            tenant: tenant.as_ref().map(|t| t.as_str().to_string()),
+            confidence: *confidence,
+            basis: basis.get(l).to_string(),
+            chosen: false,
+        },
         RegionAnswer::Detected { .. } => unreachable!("only found detections become answers"),
         RegionAnswer::Chosen { region } => RegionSummary {
             regions: vec![region.label().to_string()],

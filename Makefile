@@ -1,0 +1,35 @@
+# The README's two commands: `make run` and `make test`. Each installs what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+export PATH := $(CURDIR)/.tools/node/node_modules/node/bin:$(HOME)/.cargo/bin:$(PATH)
+
+XVFB := dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24"
+APP := target/debug/reconnect-app
+
+.PHONY: setup ui app run test lint-ui lint-rust
+
+setup:
+	@scripts/setup.sh
+
+ui: setup
+	cd ui && npm run --silent build
+
+app: ui
+	cargo build --workspace
+
+# On a desktop, opens the window; with no display, runs it under Xvfb and saves a screenshot.
+run: app
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then $(APP); \
+	else scripts/run-headless.sh $(APP) $(CURDIR)/target/screenshots/run.png; fi
+
+lint-ui: setup
+	cd ui && npm run --silent check && npm run --silent lint
+
+lint-rust:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+# Every test: UI type check and lint, Rust format and lint, unit and end-to-end tests
+# (the real-window ones under Xvfb with a private session bus).
+test: ui lint-ui lint-rust
+	$(XVFB) cargo test --workspace

@@ -1,0 +1,282 @@
+//! Real-window tests: the built app under Xvfb, driven through WebDriver (tauri-driver in
+//! front of WebKitWebDriver). Run them through `make test`, which provides the X server, the
+//! session bus and the drivers; without those they fail and say so.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use tokio::process::{Child, Command};
+
+/// One app instance behind its own tauri-driver, with its own config folder and language.
+struct App {
+    client: Client,
+    driver: Child,
+    shots: PathBuf,
+    shot_count: u32,
+    tag: String,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn wait_for_port(port: u16) {
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("nothing listens on port {port}: did tauri-driver start?");
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Ok(p) = std::env::var("TAURI_DRIVER") {
+        return p.into();
+    }
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(&std::env::var("HOME").unwrap()).join(".cargo"));
+    home.join("bin/tauri-driver")
+}
+
+impl App {
+    /// Starts the app with `locale` as the system locale and `config` as its config folder.
+    async fn start(tag: &str, locale: &str, config: &Path) -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no X display: run the real-window tests through `make test` (it starts Xvfb)"
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .env("XDG_CONFIG_HOME", config)
+            .env("LANG", locale)
+            .env("LC_ALL", locale)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("tauri-driver is not installed: run `make test`, which installs it");
+        // tauri-driver answers before its WebKitWebDriver does; wait for both.
+        wait_for_port(port).await;
+        wait_for_port(native_port).await;
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert("tauri:options".into(), json!({ "application": env!("CARGO_BIN_EXE_reconnect-app") }));
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("WebDriver session");
+        let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
+        std::fs::create_dir_all(&shots).unwrap();
+        let app = App { client, driver, shots, shot_count: 0, tag: tag.to_string() };
+        app.wait_for("#step-heading").await;
+        app
+    }
+
+    async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.unwrap()
+    }
+
+    async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let el = self.wait_for(css).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    /// Waits until the screen shows `step`.
+    async fn on_step(&self, step: &str) {
+        self.wait_for(&format!("#screen[data-step='{step}']")).await;
+    }
+
+    /// Waits until `css` shows exactly `expected`.
+    async fn expect_text(&self, css: &str, expected: &str) {
+        for _ in 0..100 {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if el.text().await.map(|t| t.trim() == expected).unwrap_or(false) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} should read {expected:?} but reads {:?}", self.text(css).await);
+    }
+
+    async fn screenshot(&mut self, name: &str) {
+        self.shot_count += 1;
+        let png = self.client.screenshot().await.unwrap();
+        let path = self.shots.join(format!("{}-{:02}-{name}.png", self.tag, self.shot_count));
+        std::fs::write(&path, png).unwrap();
+    }
+
+    async fn stop(mut self) {
+        self.client.close().await.unwrap();
+        // SIGTERM lets tauri-driver stop its WebKitWebDriver; SIGKILL would orphan it.
+        if let Some(pid) = self.driver.id() {
+            let _ = std::process::Command::new("kill").arg(pid.to_string()).status();
+        }
+        let _ = self.driver.wait().await;
+    }
+}
+
+/// Expected texts of one language.
+struct Texts {
+    locale: &'static str,
+    tag: &'static str,
+    use_case_heading: &'static str,
+    region_heading: &'static str,
+    org_heading: &'static str,
+    install_heading: &'static str,
+    sandbox: &'static str,
+    not_salesforce: &'static str,
+    copied: &'static str,
+}
+
+const EN: Texts = Texts {
+    locale: "en_US.UTF-8",
+    tag: "en",
+    use_case_heading: "What stopped working?",
+    region_heading: "Which Gainsight data center?",
+    org_heading: "Which Salesforce org?",
+    install_heading: "Install the package",
+    sandbox: "Sandbox",
+    not_salesforce: "is not a Salesforce address",
+    copied: "Link copied to the clipboard.",
+};
+
+const JA: Texts = Texts {
+    locale: "ja_JP.UTF-8",
+    tag: "ja",
+    use_case_heading: "何が止まっていますか?",
+    region_heading: "Gainsight のデータセンターはどこですか?",
+    org_heading: "どの Salesforce 組織ですか?",
+    install_heading: "パッケージをインストール",
+    sandbox: "Sandbox",
+    not_salesforce: "は Salesforce のアドレスではありません",
+    copied: "リンクをクリップボードにコピーしました。",
+};
+
+async fn walk_the_wizard(texts: Texts) {
+    let config = tempfile_dir(texts.tag);
+    let mut app = App::start(texts.tag, texts.locale, &config).await;
+
+    app.expect_text("#step-heading", texts.use_case_heading).await;
+    assert!(!app.wait_for("#primary").await.is_enabled().await.unwrap(), "Continue before an answer");
+    app.screenshot("use-case").await;
+    app.click("label[data-use-case='data-sync']").await;
+    app.wait_for("label.selected[data-use-case='data-sync']").await;
+    app.screenshot("use-case-chosen").await;
+    app.click("#primary").await;
+
+    app.on_step("region").await;
+    app.expect_text("#step-heading", texts.region_heading).await;
+    // Enter in the box reads the address, as a keyboard user would.
+    app.type_into("#region-input", "  HTTPS://Acme.EU.gainsightcloud.com/v1/ui/home#/  ").await;
+    app.wait_for("#region-input").await.send_keys(&Key::Enter.to_string()).await.unwrap();
+    app.expect_text("#region-value", "EU").await;
+    app.screenshot("region").await;
+    app.click("#primary").await;
+
+    app.on_step("org").await;
+    app.expect_text("#step-heading", texts.org_heading).await;
+    app.type_into("#org-input", "https://my.salesforce.com@salesforce.com.evil.example/").await;
+    app.click("#org-read").await;
+    let problem = app.text("[data-testid='problem']").await;
+    assert!(problem.contains("evil.example"), "{problem}");
+    app.screenshot("org-phishing-rejected").await;
+    app.type_into("#org-input", "salesforce.com.evil.example").await;
+    app.click("#org-read").await;
+    app.wait_for("[data-testid='problem']").await;
+    let problem = app.text("[data-testid='problem']").await;
+    assert!(problem.contains(texts.not_salesforce), "{problem}");
+    app.type_into("#org-input", "https://acme--uat.sandbox.lightning.force.com/lightning/setup/SetupOneHome/home")
+        .await;
+    app.click("#org-read").await;
+    app.expect_text("#org-environment", texts.sandbox).await;
+    app.expect_text("#org-my-domain", "acme--uat.sandbox.my.salesforce.com").await;
+    app.screenshot("org").await;
+    app.click("#primary").await;
+
+    app.on_step("install").await;
+    app.expect_text("#step-heading", texts.install_heading).await;
+    app.expect_text("#install-package", "Gainsight CS EU Connected App").await;
+    app.expect_text(
+        "[data-testid='install-url-my_domain']",
+        "https://acme--uat.sandbox.my.salesforce.com/packaging/installPackage.apexp?p0=04tJ9000000Hgiz",
+    )
+    .await;
+    app.expect_text(
+        "[data-testid='install-url-generic']",
+        "https://test.salesforce.com/packaging/installPackage.apexp?p0=04tJ9000000Hgiz",
+    )
+    .await;
+    app.click("[data-copy='my_domain']").await;
+    app.expect_text("[data-testid='confirmation']", texts.copied).await;
+    app.screenshot("install").await;
+    app.stop().await;
+
+    // A restart (or a crash) loses nothing: the app reopens at the install step.
+    let mut app = App::start(&format!("{}-restarted", texts.tag), texts.locale, &config).await;
+    app.on_step("install").await;
+    app.expect_text("#install-package", "Gainsight CS EU Connected App").await;
+    app.click("button[data-step='org']").await;
+    app.on_step("org").await;
+    app.expect_text("#org-my-domain", "acme--uat.sandbox.my.salesforce.com").await;
+    app.screenshot("restored-org").await;
+    app.stop().await;
+}
+
+fn tempfile_dir(tag: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("window-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn english_admin_walks_use_case_region_org_to_install_link() {
+    walk_the_wizard(EN).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn japanese_admin_walks_use_case_region_org_to_install_link() {
+    walk_the_wizard(JA).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn language_switch_changes_every_text_and_is_remembered() {
+    let config = tempfile_dir("switch");
+    let mut app = App::start("switch", "en_US.UTF-8", &config).await;
+    app.expect_text("#step-heading", EN.use_case_heading).await;
+    app.wait_for("#language").await.select_by_value("ja").await.unwrap();
+    app.expect_text("#step-heading", JA.use_case_heading).await;
+    let lang = app.client.execute("return document.documentElement.lang", vec![]).await.unwrap();
+    assert_eq!(lang, json!("ja"));
+    app.screenshot("switched-to-ja").await;
+    app.stop().await;
+    let app = App::start("switch-restarted", "en_US.UTF-8", &config).await;
+    app.expect_text("#step-heading", JA.use_case_heading).await;
+    app.stop().await;
+}

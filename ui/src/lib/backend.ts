@@ -1,0 +1,11 @@
+// The Tauri commands, one function each. Each returns the new view to render.
+import { invoke } from '@tauri-apps/api/core';
+import type { Intent, Language, LinkKind, View } from './view';
+
+export const backend = {
+  view: () => invoke<View>('wizard_view'),
+  apply: (intent: Intent) => invoke<View>('wizard_apply', { intent }),
+  setLanguage: (language: Language | null) => invoke<View>('set_language', { language }),
+  openLink: (kind: LinkKind | null) => invoke<View>('open_install_link', { kind }),
+  copyLink: (kind: LinkKind | null) => invoke<View>('copy_install_link', { kind }),
+};
