@@ -32,4 +32,6 @@ lint-rust:
 # Every test: UI type check and lint, Rust format and lint, unit and end-to-end tests
 # (the real-window ones under Xvfb with a private session bus).
 test: ui lint-ui lint-rust
-	$(XVFB) cargo test --workspace
+	@mkdir -p target
+	set -o pipefail; $(XVFB) cargo test --workspace 2>&1 | grep -v -e '^dbus-daemon' -e 'SpiRegistry' | tee target/test.log
+	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "\nall tests: %d passed, %d failed\n", p, f}' target/test.log
