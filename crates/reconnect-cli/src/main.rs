@@ -3,6 +3,7 @@
 //! center), 2 bad input or usage.
 
 mod output;
+mod session_commands;
 
 use std::process::ExitCode;
 
@@ -41,6 +42,48 @@ enum Command {
         #[arg(long)]
         region: Option<String>,
     },
+    /// Sign in to a Salesforce org in the browser (OAuth with PKCE); tokens go to the system
+    /// keychain.
+    Login {
+        /// The org: any address from its browser tab (default: login.salesforce.com), or the
+        /// practice org's URL.
+        #[arg(long)]
+        org: Option<String>,
+        /// OAuth client id (default: PlatformCLI, the Salesforce CLI's app).
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Loopback port of the redirect URI (default: 1717).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Print the sign-in link instead of opening a browser (for remote sessions).
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Show the signed-in org's facts, read from its API.
+    Whoami,
+    /// Sign out: revoke the refresh token at Salesforce and delete it from the keychain.
+    Logout,
+    /// Run the practice org: a Salesforce-compatible org on loopback for training and tests.
+    PracticeOrg {
+        /// Scenario: production-us-revoked, eu-sandbox or already-fixed.
+        #[arg(long, default_value = practice_org::scenario::DEFAULT)]
+        scenario: String,
+        /// Address to listen on (loopback only).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: std::net::SocketAddr,
+        /// Delay added to every response, in milliseconds.
+        #[arg(long, default_value_t = 0)]
+        latency_ms: u64,
+        /// Share of API requests answered with a server error (0 to 1).
+        #[arg(long, default_value_t = 0.0)]
+        error_share: f64,
+        /// Access tokens expire after this many seconds.
+        #[arg(long)]
+        session_ttl: Option<u64>,
+        /// API requests served before REQUEST_LIMIT_EXCEEDED.
+        #[arg(long)]
+        request_limit: Option<u64>,
+    },
     /// Build the install links for a package in an org.
     InstallLink {
         /// The org: any address from its browser tab, or login/test.salesforce.com.
@@ -55,7 +98,8 @@ enum Command {
     },
 }
 
-fn main() -> ExitCode {
+#[tokio::main]
+async fn main() -> ExitCode {
     let cli = Cli::parse();
     let language = match cli.lang.as_deref().map(str::parse::<Language>) {
         None => Language::from_os(),
@@ -67,5 +111,19 @@ fn main() -> ExitCode {
         Command::Detect { input } => out.detect(&input),
         Command::Packages { use_case, region } => out.packages(use_case.as_deref(), region.as_deref()),
         Command::InstallLink { org, package, region } => out.install_link(&org, package.as_deref(), region.as_deref()),
+        Command::Login { org, client_id, port, no_browser } => {
+            session_commands::login(&out, org.as_deref(), client_id, port, no_browser).await
+        }
+        Command::Whoami => session_commands::whoami(&out).await,
+        Command::Logout => session_commands::logout(&out).await,
+        Command::PracticeOrg { scenario, addr, latency_ms, error_share, session_ttl, request_limit } => {
+            let faults = practice_org::Faults {
+                latency: std::time::Duration::from_millis(latency_ms),
+                error_share,
+                session_ttl: session_ttl.map(std::time::Duration::from_secs),
+                request_limit,
+            };
+            session_commands::practice_org(&out, &scenario, addr, faults).await
+        }
     }
 }

@@ -45,11 +45,11 @@ pub struct Out {
 }
 
 impl Out {
-    fn l(&self, key: &str) -> String {
+    pub fn l(&self, key: &str) -> String {
         label(key, self.language)
     }
 
-    fn fail(&self, e: &Error) -> ExitCode {
+    pub fn fail(&self, e: &Error) -> ExitCode {
         fail(e, self.language, self.json)
     }
 
@@ -86,7 +86,7 @@ impl Out {
         }
     }
 
-    fn print_org(&self, org: &OrgDetection) {
+    pub fn print_org(&self, org: &OrgDetection) {
         let l = self.language;
         println!("{}", self.l("cli.salesforce_org"));
         println!(

@@ -143,7 +143,7 @@ fn install_link_explains_what_is_missing() {
 
 #[test]
 fn every_cli_label_exists_in_both_languages() {
-    let src = include_str!("../src/output.rs");
+    let src = [include_str!("../src/output.rs"), include_str!("../src/session_commands.rs")].concat();
     let mut checked = 0;
     for (i, _) in src.match_indices("\"cli.") {
         let key = &src[i + 1..i + 1 + src[i + 1..].find('"').unwrap()];

@@ -128,6 +128,79 @@ pub enum Error {
         /// The operating system's reason.
         reason: String,
     },
+    /// An address Reconnect will not send a token to.
+    HostNotAllowed {
+        /// The address.
+        url: String,
+    },
+    /// A response that is not what Salesforce sends.
+    UnexpectedResponse {
+        /// What was wrong.
+        what: String,
+    },
+    /// The org offers no API version Reconnect speaks.
+    ApiVersionUnsupported {
+        /// Oldest supported.
+        min: u32,
+        /// Newest supported.
+        max: u32,
+    },
+    /// The session ended (expired or revoked) and could not be refreshed.
+    SessionExpired,
+    /// The org's daily API request limit is used up.
+    RequestLimit,
+    /// Salesforce answered with a server error, even after retries.
+    SalesforceUnavailable {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// Salesforce refused a request.
+    SalesforceApi {
+        /// Salesforce's error code.
+        code: String,
+        /// Salesforce's message.
+        message: String,
+    },
+    /// The network failed.
+    Network {
+        /// Why.
+        reason: String,
+    },
+    /// The OAuth server refused.
+    OAuth {
+        /// The OAuth error code.
+        error: String,
+        /// Its description.
+        description: String,
+    },
+    /// Salesforce blocked the app: it is not installed in the org and the user may not use
+    /// uninstalled apps.
+    AppBlocked,
+    /// The admin pressed Deny.
+    SignInDenied,
+    /// Nobody finished signing in in time.
+    SignInTimedOut {
+        /// The time allowed.
+        minutes: u64,
+    },
+    /// A callback that does not belong to this sign-in.
+    SignInStateMismatch,
+    /// The redirect port cannot be listened on.
+    RedirectPortUnavailable {
+        /// The port.
+        port: u16,
+        /// Why.
+        reason: String,
+    },
+    /// The keychain is locked.
+    KeychainLocked,
+    /// There is no keychain to use.
+    KeychainUnavailable {
+        /// Why.
+        reason: String,
+    },
+    /// No one is signed in.
+    NotSignedIn,
     /// The browser could not be opened.
     BrowserOpen {
         /// The operating system's reason.
@@ -136,6 +209,31 @@ pub enum Error {
 }
 
 impl Error {
+    /// A network failure, described without the URL (which may carry a query).
+    pub fn network(e: &reqwest::Error) -> Error {
+        if e.is_timeout() {
+            return Error::Network { reason: "timed out".into() };
+        }
+        let mut reason = String::new();
+        let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+        while let Some(s) = source {
+            reason = s.to_string();
+            source = s.source();
+        }
+        Error::Network {
+            reason: crate::secret::redact(&if reason.is_empty() { "connection failed".into() } else { reason }),
+        }
+    }
+
+    /// An OAuth `error`/`error_description` pair as a typed error.
+    pub fn from_oauth_error(error: &str, description: &str) -> Error {
+        match error {
+            "invalid_client" if description.contains("must be installed") => Error::AppBlocked,
+            "access_denied" => Error::SignInDenied,
+            _ => Error::OAuth { error: error.to_string(), description: crate::secret::redact(description) },
+        }
+    }
+
     /// What happened and what to do next, in both languages.
     pub fn user_message(&self) -> UserMessage {
         let (what, next) = match self {
@@ -201,6 +299,47 @@ impl Error {
                 text("err.state_write.what", &[("path", path), ("reason", &source.to_string())]),
                 text("err.state_write.next", &[]),
             ),
+            Error::HostNotAllowed { url } => {
+                (text("err.host_not_allowed.what", &[("url", url)]), text("err.host_not_allowed.next", &[]))
+            }
+            Error::UnexpectedResponse { what } => {
+                (text("err.unexpected.what", &[("what", what)]), text("err.unexpected.next", &[]))
+            }
+            Error::ApiVersionUnsupported { min, max } => (
+                text("err.api_version.what", &[("min", &min.to_string()), ("max", &max.to_string())]),
+                text("err.api_version.next", &[]),
+            ),
+            Error::SessionExpired => (text("err.session_expired.what", &[]), text("err.session_expired.next", &[])),
+            Error::RequestLimit => (text("err.request_limit.what", &[]), text("err.request_limit.next", &[])),
+            Error::SalesforceUnavailable { status } => (
+                text("err.sf_unavailable.what", &[("status", &status.to_string())]),
+                text("err.sf_unavailable.next", &[]),
+            ),
+            Error::SalesforceApi { code, message } => {
+                (text("err.sf_api.what", &[("code", code), ("message", message)]), text("err.sf_api.next", &[]))
+            }
+            Error::Network { reason } => {
+                (text("err.network.what", &[("reason", reason)]), text("err.network.next", &[]))
+            }
+            Error::OAuth { error, description } => {
+                (text("err.oauth.what", &[("error", error), ("description", description)]), text("err.oauth.next", &[]))
+            }
+            Error::AppBlocked => (text("err.app_blocked.what", &[]), text("err.app_blocked.next", &[])),
+            Error::SignInDenied => (text("err.signin_denied.what", &[]), text("err.signin_denied.next", &[])),
+            Error::SignInTimedOut { minutes } => (
+                text("err.signin_timeout.what", &[("minutes", &minutes.to_string())]),
+                text("err.signin_timeout.next", &[]),
+            ),
+            Error::SignInStateMismatch => (text("err.signin_state.what", &[]), text("err.signin_state.next", &[])),
+            Error::RedirectPortUnavailable { port, reason } => {
+                (text("err.port.what", &[("port", &port.to_string()), ("reason", reason)]), text("err.port.next", &[]))
+            }
+            Error::KeychainLocked => (text("err.keychain_locked.what", &[]), text("err.keychain_locked.next", &[])),
+            Error::KeychainUnavailable { reason } => (
+                text("err.keychain_unavailable.what", &[("reason", reason)]),
+                text("err.keychain_unavailable.next", &[]),
+            ),
+            Error::NotSignedIn => (text("err.not_signed_in.what", &[]), text("err.not_signed_in.next", &[])),
             Error::ClipboardWrite { reason } => {
                 (text("err.clipboard.what", &[("reason", reason)]), text("err.clipboard.next", &[]))
             }

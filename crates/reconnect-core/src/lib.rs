@@ -2,17 +2,23 @@
 //! address names, which package serves which need, how to install it, and the wizard that
 //! walks an admin through it. The desktop app and the CLI are thin layers over this crate.
 
+pub mod accounts;
 pub mod address;
 pub mod browser;
 pub mod catalog;
 pub mod clipboard;
 pub mod error;
 pub mod install_link;
+pub mod keychain;
 pub mod language;
+pub mod oauth;
 pub mod pasted_host;
+pub mod paths;
 pub mod region;
+pub mod salesforce;
 pub mod salesforce_host;
 pub mod salesforce_id;
+pub mod secret;
 pub mod session;
 pub mod state_file;
 pub mod wizard;

@@ -1,0 +1,225 @@
+//! The practice org: a Salesforce-compatible server on loopback for Reconnect's tests, its
+//! offline demo and admin training. It speaks Salesforce's OAuth and REST wire formats closely
+//! enough that third-party Salesforce clients work against it unchanged.
+
+mod oauth;
+mod rest;
+pub mod scenario;
+pub mod sf_error;
+pub mod soql;
+pub mod store;
+pub mod time;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::scenario::Scenario;
+use crate::sf_error::SfError;
+use crate::store::Store;
+
+/// Faults the org can be asked to show, for tests and training.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Added to every response.
+    pub latency: Duration,
+    /// Share of API requests (0.0 to 1.0) answered with a 500.
+    pub error_share: f64,
+    /// Access tokens expire this long after they were issued.
+    pub session_ttl: Option<Duration>,
+    /// API requests served before `REQUEST_LIMIT_EXCEEDED`.
+    pub request_limit: Option<u64>,
+}
+
+/// How to start a practice org.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Scenario name.
+    pub scenario: String,
+    /// Address to listen on; port 0 picks a free one. Only loopback addresses are accepted.
+    pub addr: SocketAddr,
+    /// Fault knobs.
+    pub faults: Faults,
+    /// Records per page of a query result before `nextRecordsUrl` (Salesforce: 2000).
+    pub page_size: usize,
+}
+
+impl Config {
+    /// The default scenario on a free loopback port, without faults.
+    pub fn new(scenario: &str) -> Config {
+        Config {
+            scenario: scenario.to_string(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            faults: Faults::default(),
+            page_size: 2000,
+        }
+    }
+}
+
+/// A running practice org; it stops when dropped or on [`RunningOrg::stop`].
+pub struct RunningOrg {
+    url: String,
+    scenario: Scenario,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    state: Shared,
+}
+
+impl RunningOrg {
+    /// The instance URL, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The scenario it serves.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// A copy of the org's records as they are now (for tests that check what changed).
+    pub fn snapshot(&self) -> Store {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).store.clone()
+    }
+
+    /// Stops serving and waits until the listener is closed.
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for RunningOrg {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Why the org could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Unknown scenario or a scenario that does not fit the schema.
+    #[error("{0}")]
+    Scenario(String),
+    /// Not a loopback address.
+    #[error("the practice org listens only on loopback addresses (127.0.0.1 or ::1), not {0}")]
+    NotLoopback(SocketAddr),
+    /// The port could not be opened.
+    #[error("could not listen on {addr}: {source}")]
+    Listen {
+        /// Where.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+pub(crate) type Shared = Arc<Mutex<Org>>;
+
+pub(crate) struct Org {
+    pub store: Store,
+    pub scenario: Scenario,
+    pub base_url: String,
+    pub faults: Faults,
+    pub page_size: usize,
+    pub tokens: oauth::Tokens,
+    pub cursors: HashMap<String, Vec<serde_json::Value>>,
+    pub api_requests: u64,
+    pub rng: u64,
+}
+
+impl Org {
+    /// A pseudo-random number from a fixed seed, so fault runs repeat.
+    pub fn next_random(&mut self) -> u64 {
+        // xorshift64*
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+/// Starts a practice org.
+pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
+    if !config.addr.ip().is_loopback() {
+        return Err(StartError::NotLoopback(config.addr));
+    }
+    let scenario = Scenario::named(&config.scenario).map_err(StartError::Scenario)?;
+    let store = scenario.store().map_err(StartError::Scenario)?;
+    let listener =
+        TcpListener::bind(config.addr).await.map_err(|source| StartError::Listen { addr: config.addr, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.addr, source })?;
+    let base_url = format!("http://{addr}");
+    let state: Shared = Arc::new(Mutex::new(Org {
+        store,
+        scenario: scenario.clone(),
+        base_url: base_url.clone(),
+        faults: config.faults,
+        page_size: config.page_size.max(1),
+        tokens: oauth::Tokens::default(),
+        cursors: HashMap::new(),
+        api_requests: 0,
+        rng: 0x9E37_79B9_7F4A_7C15,
+    }));
+    let app = Router::new()
+        .merge(oauth::routes())
+        .merge(rest::routes())
+        .layer(middleware::from_fn_with_state(state.clone(), faults))
+        .with_state(state.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    Ok(RunningOrg { url: base_url, scenario, stop: Some(stop), task: Some(task), state })
+}
+
+/// Applies the fault knobs: latency to everything; errors and limits to the REST API.
+async fn faults(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/services/data/v");
+    let (latency, fault) = {
+        let mut org = state.lock().unwrap_or_else(|p| p.into_inner());
+        let latency = org.faults.latency;
+        let mut fault = None;
+        if api {
+            org.api_requests += 1;
+            if org.faults.request_limit.is_some_and(|limit| org.api_requests > limit) {
+                fault = Some(SfError::request_limit());
+            } else if org.faults.error_share > 0.0 {
+                let roll = (org.next_random() % 10_000) as f64 / 10_000.0;
+                if roll < org.faults.error_share {
+                    fault = Some(SfError::server_error());
+                }
+            }
+        }
+        (latency, fault)
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match fault {
+        Some(e) => e.into_response(),
+        None => next.run(request).await,
+    }
+}
+
+/// When a token was issued, for expiry checks.
+pub(crate) fn now() -> Instant {
+    Instant::now()
+}

@@ -1,0 +1,497 @@
+//! OAuth 2.0 as Salesforce serves it: the authorize page (log in and allow), the token
+//! endpoint (authorization code with PKCE S256, refresh token, username-password), RFC 7009
+//! revocation, userinfo and the identity URL.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::sf_error::SfError;
+use crate::{now, Org, Shared};
+
+/// Authorization codes live this long, as on Salesforce.
+const CODE_TTL: Duration = Duration::from_secs(15 * 60);
+/// The newest API version, used in the URLs that identity responses list.
+pub(crate) const LATEST_VERSION: &str = "66.0";
+
+#[derive(Debug, Clone)]
+struct Code {
+    client_id: String,
+    redirect_uri: String,
+    challenge: String,
+    user_id: String,
+    issued: Instant,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Access {
+    pub user_id: String,
+    refresh: Option<String>,
+    issued: Instant,
+}
+
+#[derive(Debug, Clone)]
+struct Refresh {
+    user_id: String,
+    client_id: String,
+}
+
+/// Every code and token the org has issued and not revoked.
+#[derive(Debug, Default)]
+pub(crate) struct Tokens {
+    codes: HashMap<String, Code>,
+    access: HashMap<String, Access>,
+    refresh: HashMap<String, Refresh>,
+}
+
+pub(crate) fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/services/oauth2/authorize", get(authorize_page).post(authorize_submit))
+        .route("/services/oauth2/token", post(token))
+        .route("/services/oauth2/revoke", post(revoke))
+        .route("/services/oauth2/userinfo", get(userinfo))
+        .route("/id/{org}/{user}", get(identity))
+}
+
+fn random_token(len: usize) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut bytes = vec![0u8; len];
+    getrandom::fill(&mut bytes).expect("the OS provides randomness");
+    bytes.iter().map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect()
+}
+
+fn lock(state: &Shared) -> std::sync::MutexGuard<'_, Org> {
+    state.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The user behind a bearer token, or `INVALID_SESSION_ID`.
+pub(crate) fn authenticate(org: &Org, headers: &HeaderMap) -> Result<String, SfError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("OAuth ")))
+        .ok_or_else(SfError::invalid_session)?;
+    let access = org.tokens.access.get(token.trim()).ok_or_else(SfError::invalid_session)?;
+    if org.faults.session_ttl.is_some_and(|ttl| access.issued.elapsed() > ttl) {
+        return Err(SfError::invalid_session());
+    }
+    Ok(access.user_id.clone())
+}
+
+#[derive(Debug, Deserialize)]
+struct AuthorizeParams {
+    response_type: Option<String>,
+    client_id: Option<String>,
+    redirect_uri: Option<String>,
+    state: Option<String>,
+    code_challenge: Option<String>,
+    code_challenge_method: Option<String>,
+    scope: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    decision: Option<String>,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// Salesforce answers a bad client or redirect with an error page, never a redirect.
+fn error_page(error: &str, description: &str) -> Response {
+    let body = format!(
+        "<!doctype html><meta charset=utf-8><title>Error</title><h1>error={}</h1><p>error_description={}</p>",
+        esc(error),
+        esc(description)
+    );
+    (StatusCode::BAD_REQUEST, Html(body)).into_response()
+}
+
+fn loopback_redirect(uri: &str) -> bool {
+    url::Url::parse(uri).is_ok_and(|u| {
+        u.scheme() == "http" && matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")) && u.port().is_some()
+    })
+}
+
+/// Checks the parts of an authorize request that decide whether a redirect is safe.
+fn check_client(org: &Org, p: &AuthorizeParams) -> Result<(String, String, String), Response> {
+    let client_id = p.client_id.clone().unwrap_or_default();
+    if !org.scenario.oauth_clients.contains_key(&client_id) {
+        return Err(error_page("invalid_client_id", "client identifier invalid"));
+    }
+    let redirect = p.redirect_uri.clone().unwrap_or_default();
+    if !loopback_redirect(&redirect) {
+        return Err(error_page("redirect_uri_mismatch", "redirect_uri must match configuration"));
+    }
+    if p.response_type.as_deref() != Some("code") {
+        return Err(error_page("unsupported_response_type", "response type not supported"));
+    }
+    let challenge = p.code_challenge.clone().unwrap_or_default();
+    if challenge.is_empty() || p.code_challenge_method.as_deref().is_some_and(|m| m != "S256") {
+        return Err(error_page("invalid_request", "missing required code challenge"));
+    }
+    Ok((client_id, redirect, challenge))
+}
+
+fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
+    let mut url = url::Url::parse(redirect_uri).expect("checked before");
+    {
+        let mut q = url.query_pairs_mut();
+        for (k, v) in params {
+            q.append_pair(k, v);
+        }
+    }
+    Redirect::to(url.as_str()).into_response()
+}
+
+fn login_page(org: &Org, p: &AuthorizeParams, problem: Option<&str>) -> Response {
+    let hidden = [
+        ("response_type", p.response_type.as_deref()),
+        ("client_id", p.client_id.as_deref()),
+        ("redirect_uri", p.redirect_uri.as_deref()),
+        ("state", p.state.as_deref()),
+        ("code_challenge", p.code_challenge.as_deref()),
+        ("code_challenge_method", p.code_challenge_method.as_deref()),
+        ("scope", p.scope.as_deref()),
+    ]
+    .iter()
+    .filter_map(|(k, v)| v.map(|v| format!("<input type=hidden name=\"{k}\" value=\"{}\">", esc(v))))
+    .collect::<String>();
+    let problem =
+        problem.map(|m| format!("<p class=problem role=alert id=login-error>{}</p>", esc(m))).unwrap_or_default();
+    let org_name = org.store.all("Organization")[0]["Name"].as_str().unwrap_or_default().to_string();
+    let body = format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Practice org – log in</title>
+<style>
+body {{ font-family: system-ui, sans-serif; background: #eef1f6; margin: 0; }}
+main {{ max-width: 420px; margin: 40px auto; background: #fff; border-radius: 12px; padding: 24px 28px; box-shadow: 0 1px 4px #0002; }}
+.banner {{ background: #fdf3dc; border: 1px solid #8a5a00; border-radius: 8px; padding: 8px 12px; color: #5c3c00; }}
+label {{ display: block; margin-top: 14px; font-weight: 600; }}
+input[type=text], input[type=password] {{ width: 100%; box-sizing: border-box; padding: 8px; font: inherit; }}
+.buttons {{ display: flex; gap: 8px; margin-top: 18px; }}
+button {{ font: inherit; padding: 8px 16px; border-radius: 8px; border: 1px solid #999; background: #fff; }}
+button.allow {{ background: #1f5fcc; border-color: #1f5fcc; color: #fff; font-weight: 600; }}
+.problem {{ color: #b3261e; font-weight: 600; }}
+</style></head>
+<body><main>
+<p class="banner"><strong>Practice org — not a real Salesforce org.</strong><br>練習用の組織です。実際の Salesforce 組織ではありません。</p>
+<h1>{org_name}</h1>
+<p>Log in and allow <strong>{client}</strong> to access this org.<br>ログインして、<strong>{client}</strong> にこの組織へのアクセスを許可します。</p>
+{problem}
+<form method="post" action="/services/oauth2/authorize">
+{hidden}
+<label for="username">Username / ユーザー名</label><input type="text" id="username" name="username" autocomplete="username" value="{username}">
+<label for="password">Password / パスワード</label><input type="password" id="password" name="password" autocomplete="current-password">
+<div class="buttons"><button class="allow" type="submit" name="decision" value="allow" id="allow">Log in and allow / ログインして許可</button>
+<button type="submit" name="decision" value="deny" id="deny">Deny / 拒否</button></div>
+</form></main></body></html>"#,
+        client = esc(p.client_id.as_deref().unwrap_or_default()),
+        username = esc(p.username.as_deref().unwrap_or_default()),
+    );
+    Html(body).into_response()
+}
+
+async fn authorize_page(State(state): State<Shared>, Query(p): Query<AuthorizeParams>) -> Response {
+    let org = lock(&state);
+    if let Err(page) = check_client(&org, &p) {
+        return page;
+    }
+    login_page(&org, &p, None)
+}
+
+async fn authorize_submit(State(state): State<Shared>, Form(p): Form<AuthorizeParams>) -> Response {
+    let mut org = lock(&state);
+    let (client_id, redirect, challenge) = match check_client(&org, &p) {
+        Ok(x) => x,
+        Err(page) => return page,
+    };
+    let state_param = p.state.clone().unwrap_or_default();
+    let with_state = |mut params: Vec<(&'static str, String)>| {
+        if !state_param.is_empty() {
+            params.push(("state", state_param.clone()));
+        }
+        params
+    };
+    if p.decision.as_deref() == Some("deny") {
+        let params = with_state(vec![
+            ("error", "access_denied".into()),
+            ("error_description", "end-user denied authorization".into()),
+        ]);
+        return redirect_with(&redirect, &params.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>());
+    }
+    let username = p.username.clone().unwrap_or_default();
+    let password = p.password.clone().unwrap_or_default();
+    let known =
+        org.scenario.logins.iter().any(|l| l.username.eq_ignore_ascii_case(username.trim()) && l.password == password);
+    let user = org
+        .store
+        .all("User")
+        .iter()
+        .find(|u| u["Username"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(username.trim())))
+        .cloned();
+    let user = match (known, user) {
+        (true, Some(u)) if u["IsActive"] == true => u,
+        _ => {
+            return login_page(
+                &org,
+                &p,
+                Some("Please check your username and password. / ユーザー名とパスワードを確認してください。"),
+            )
+        }
+    };
+    let user_id = user["Id"].as_str().unwrap_or_default().to_string();
+    let installed = org.scenario.oauth_clients.get(&client_id).is_some_and(|c| c.installed);
+    if !installed && !has_permission(&org, &user_id, "PermissionsApproveUninstalledConnectedApps") {
+        let params = with_state(vec![
+            ("error", "invalid_client".into()),
+            ("error_description", "app must be installed into org".into()),
+        ]);
+        return redirect_with(&redirect, &params.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>());
+    }
+    let code = format!("aPrx{}", random_token(60));
+    org.tokens
+        .codes
+        .insert(code.clone(), Code { client_id, redirect_uri: redirect.clone(), challenge, user_id, issued: now() });
+    let params = with_state(vec![("code", code)]);
+    redirect_with(&redirect, &params.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
+}
+
+/// A user's effective permission: the union over their permission set assignments (the
+/// profile's own permission set included).
+pub(crate) fn has_permission(org: &Org, user_id: &str, field: &str) -> bool {
+    org.store
+        .all("PermissionSetAssignment")
+        .iter()
+        .filter(|a| a["AssigneeId"] == user_id)
+        .filter_map(|a| a["PermissionSetId"].as_str().and_then(|id| org.store.get("PermissionSet", id)))
+        .any(|ps| ps.get(field) == Some(&Value::Bool(true)))
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenForm {
+    grant_type: Option<String>,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    client_id: Option<String>,
+    code_verifier: Option<String>,
+    refresh_token: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+}
+
+fn oauth_error(error: &str, description: &str) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": error, "error_description": description }))).into_response()
+}
+
+fn identity_url(org: &Org, user_id: &str) -> String {
+    let org_id = org.store.all("Organization")[0]["Id"].as_str().unwrap_or_default().to_string();
+    format!("{}/id/{org_id}/{user_id}", org.base_url)
+}
+
+fn issue(org: &mut Org, user_id: &str, client_id: &str, with_refresh: Option<Option<String>>) -> Value {
+    let org_id = org.store.all("Organization")[0]["Id"].as_str().unwrap_or_default()[..15].to_string();
+    let access = format!("{org_id}!AQ{}", random_token(96));
+    let refresh = match with_refresh {
+        Some(Some(existing)) => Some(existing),
+        Some(None) => {
+            let r = format!("5Aep{}", random_token(83));
+            org.tokens
+                .refresh
+                .insert(r.clone(), Refresh { user_id: user_id.to_string(), client_id: client_id.to_string() });
+            Some(r)
+        }
+        None => None,
+    };
+    org.tokens
+        .access
+        .insert(access.clone(), Access { user_id: user_id.to_string(), refresh: refresh.clone(), issued: now() });
+    let id = identity_url(org, user_id);
+    let issued_at = crate::time::now_ms().to_string();
+    let signature = STANDARD.encode(Sha256::digest(format!("{id}{issued_at}{}", org.rng).as_bytes()));
+    let mut body = json!({
+        "access_token": access,
+        "signature": signature,
+        "scope": "refresh_token api web",
+        "instance_url": org.base_url,
+        "id": id,
+        "token_type": "Bearer",
+        "issued_at": issued_at,
+    });
+    if let Some(r) = refresh {
+        body["refresh_token"] = json!(r);
+    }
+    body
+}
+
+async fn token(State(state): State<Shared>, Form(f): Form<TokenForm>) -> Response {
+    let mut org = lock(&state);
+    match f.grant_type.as_deref() {
+        Some("authorization_code") => {
+            let Some(code) = f.code.as_deref().and_then(|c| org.tokens.codes.remove(c)) else {
+                return oauth_error("invalid_grant", "invalid authorization code");
+            };
+            if code.issued.elapsed() > CODE_TTL {
+                return oauth_error("invalid_grant", "expired authorization code");
+            }
+            if f.client_id.as_deref() != Some(code.client_id.as_str()) {
+                return oauth_error("invalid_client_id", "client identifier invalid");
+            }
+            if f.redirect_uri.as_deref() != Some(code.redirect_uri.as_str()) {
+                return oauth_error("redirect_uri_mismatch", "redirect_uri must match configuration");
+            }
+            let verifier = f.code_verifier.unwrap_or_default();
+            if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != code.challenge {
+                return oauth_error("invalid_grant", "invalid code verifier");
+            }
+            Json(issue(&mut org, &code.user_id, &code.client_id, Some(None))).into_response()
+        }
+        Some("refresh_token") => {
+            let token = f.refresh_token.unwrap_or_default();
+            let Some(r) = org.tokens.refresh.get(&token).cloned() else {
+                return oauth_error("invalid_grant", "expired access/refresh token");
+            };
+            if f.client_id.as_deref().is_some_and(|c| c != r.client_id) {
+                return oauth_error("invalid_client_id", "client identifier invalid");
+            }
+            let mut body = issue(&mut org, &r.user_id, &r.client_id, Some(Some(token)));
+            // Salesforce does not repeat the refresh token on a refresh.
+            body.as_object_mut().map(|o| o.remove("refresh_token"));
+            Json(body).into_response()
+        }
+        Some("password") => {
+            let username = f.username.unwrap_or_default();
+            let password = f.password.unwrap_or_default();
+            let client_id = f.client_id.unwrap_or_default();
+            if !org.scenario.oauth_clients.contains_key(&client_id) {
+                return oauth_error("invalid_client_id", "client identifier invalid");
+            }
+            let login_ok = org
+                .scenario
+                .logins
+                .iter()
+                .any(|l| l.username.eq_ignore_ascii_case(username.trim()) && l.password == password);
+            let user_id = org
+                .store
+                .all("User")
+                .iter()
+                .find(|u| u["Username"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(username.trim())))
+                .and_then(|u| u["Id"].as_str().map(str::to_string));
+            match (login_ok, user_id) {
+                (true, Some(uid)) => Json(issue(&mut org, &uid, &client_id, None)).into_response(),
+                _ => oauth_error("invalid_grant", "authentication failure"),
+            }
+        }
+        _ => oauth_error("unsupported_grant_type", "grant type not supported"),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RevokeForm {
+    token: Option<String>,
+}
+
+async fn revoke(State(state): State<Shared>, Form(f): Form<RevokeForm>) -> Response {
+    let mut org = lock(&state);
+    let token = f.token.unwrap_or_default();
+    if org.tokens.refresh.remove(&token).is_some() {
+        // Revoking a refresh token revokes every access token issued from it.
+        org.tokens.access.retain(|_, a| a.refresh.as_deref() != Some(token.as_str()));
+        return StatusCode::OK.into_response();
+    }
+    if org.tokens.access.remove(&token).is_some() {
+        return StatusCode::OK.into_response();
+    }
+    oauth_error("invalid_token", "invalid token")
+}
+
+fn user_json(org: &Org, user_id: &str) -> Option<(Value, Value)> {
+    let user = Value::Object(org.store.get("User", user_id)?.clone());
+    let org_id = org.store.all("Organization")[0]["Id"].as_str().unwrap_or_default().to_string();
+    let base = &org.base_url;
+    let urls = json!({
+        "enterprise": format!("{base}/services/Soap/c/{{version}}/{org_id}"),
+        "partner": format!("{base}/services/Soap/u/{{version}}/{org_id}"),
+        "rest": format!("{base}/services/data/v{{version}}/"),
+        "sobjects": format!("{base}/services/data/v{{version}}/sobjects/"),
+        "query": format!("{base}/services/data/v{{version}}/query/"),
+        "tooling_rest": format!("{base}/services/data/v{{version}}/tooling/"),
+        "profile": format!("{base}/{user_id}"),
+        "custom_domain": base,
+    });
+    Some((user, urls))
+}
+
+async fn userinfo(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    let org = lock(&state);
+    let user_id = match authenticate(&org, &headers) {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    let Some((user, urls)) = user_json(&org, &user_id) else { return SfError::not_found().into_response() };
+    let org_id = org.store.all("Organization")[0]["Id"].clone();
+    Json(json!({
+        "sub": identity_url(&org, &user_id),
+        "user_id": user_id,
+        "organization_id": org_id,
+        "preferred_username": user["Username"],
+        "nickname": user["FirstName"],
+        "name": user["Name"],
+        "email": user["Email"],
+        "email_verified": true,
+        "given_name": user["FirstName"],
+        "family_name": user["LastName"],
+        "zoneinfo": "America/Los_Angeles",
+        "active": user["IsActive"],
+        "user_type": "STANDARD",
+        "language": user["LanguageLocaleKey"],
+        "locale": user["LanguageLocaleKey"],
+        "utcOffset": -28_800_000,
+        "is_app_installed": true,
+        "urls": urls,
+    }))
+    .into_response()
+}
+
+async fn identity(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((_org, user)): Path<(String, String)>,
+) -> Response {
+    let org = lock(&state);
+    let caller = match authenticate(&org, &headers) {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    if !caller.starts_with(&user[..user.len().min(15)]) {
+        return SfError::not_found().into_response();
+    }
+    let Some((u, urls)) = user_json(&org, &caller) else { return SfError::not_found().into_response() };
+    Json(json!({
+        "id": identity_url(&org, &caller),
+        "asserted_user": true,
+        "user_id": caller,
+        "organization_id": org.store.all("Organization")[0]["Id"],
+        "username": u["Username"],
+        "nick_name": u["FirstName"],
+        "display_name": u["Name"],
+        "email": u["Email"],
+        "active": u["IsActive"],
+        "user_type": "STANDARD",
+        "language": u["LanguageLocaleKey"],
+        "locale": u["LanguageLocaleKey"],
+        "utcOffset": -28_800_000,
+        "urls": urls,
+    }))
+    .into_response()
+}

@@ -1,0 +1,395 @@
+//! The REST API under `/services/data`: versions, query and queryMore (data and tooling),
+//! sObject create/read/delete and describe, and composite batching.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+
+use crate::oauth::{authenticate, LATEST_VERSION};
+use crate::sf_error::SfError;
+use crate::soql::parse;
+use crate::store::{attributes, Api};
+use crate::{Org, Shared};
+
+/// The oldest API version served.
+const OLDEST_VERSION: u32 = 50;
+
+pub(crate) fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/services/data", get(versions))
+        .route("/services/data/", get(versions))
+        .route("/services/data/{*rest}", any(api))
+}
+
+fn latest() -> u32 {
+    LATEST_VERSION.trim_end_matches(".0").parse().expect("a whole version")
+}
+
+fn release_label(v: u32) -> String {
+    // v62.0 was Winter '25; three releases a year, Winter opening each release year.
+    let k = v as i64 - 62;
+    let season = ["Winter", "Spring", "Summer"][k.rem_euclid(3) as usize];
+    format!("{season} '{:02}", 25 + k.div_euclid(3))
+}
+
+async fn versions() -> Json<Value> {
+    let list: Vec<Value> = (OLDEST_VERSION..=latest())
+        .map(|v| json!({ "label": release_label(v), "url": format!("/services/data/v{v}.0"), "version": format!("{v}.0") }))
+        .collect();
+    Json(Value::Array(list))
+}
+
+fn lock(state: &Shared) -> std::sync::MutexGuard<'_, Org> {
+    state.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+async fn api(
+    State(state): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    Path(rest): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let mut org = lock(&state);
+    if let Err(e) = authenticate(&org, &headers) {
+        return e.into_response();
+    }
+    let params: HashMap<String, String> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+    let body = if body.is_empty() {
+        None
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v) => Some(v),
+            Err(e) => return SfError::malformed(format!("JSON_PARSER_ERROR: {e}")).into_response(),
+        }
+    };
+    match dispatch(&mut org, &method, &rest, &params, body) {
+        Ok((status, Value::Null)) => status.into_response(),
+        Ok((status, v)) => (status, Json(v)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Serves one REST request; also used for each part of a composite request.
+fn dispatch(
+    org: &mut Org,
+    method: &Method,
+    path: &str,
+    params: &HashMap<String, String>,
+    body: Option<Value>,
+) -> Result<(StatusCode, Value), SfError> {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let Some((version, rest)) = segs.split_first() else { return Err(SfError::not_found()) };
+    let version = version
+        .strip_prefix('v')
+        .and_then(|v| v.strip_suffix(".0"))
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|v| (OLDEST_VERSION..=latest()).contains(v))
+        .ok_or_else(SfError::not_found)?;
+    let version = format!("{version}.0");
+    let (api, rest) = match rest {
+        ["tooling", tail @ ..] => (Api::Tooling, tail),
+        tail => (Api::Data, tail),
+    };
+    let get = method == Method::GET;
+    match rest {
+        [] if get => Ok((StatusCode::OK, resources(&version))),
+        ["query" | "queryAll"] if get => {
+            let q = params.get("q").ok_or_else(|| SfError::malformed("missing query parameter q"))?;
+            query(org, q, api, &version)
+        }
+        ["query" | "queryAll", cursor] if get => query_more(org, cursor, api, &version),
+        ["sobjects"] if get => Ok((StatusCode::OK, global_describe(org, api, &version))),
+        ["sobjects", object, "describe"] if get => describe(org, object, api, &version),
+        ["sobjects", object] if method == Method::POST => create(org, object, api, body),
+        ["sobjects", object, id] if get => read(org, object, id, api, &version, params.get("fields")),
+        ["sobjects", object, id] if method == Method::DELETE => {
+            let (name, _) = org.store.schema().object(object, api)?;
+            let name = name.to_string();
+            org.store.delete(&name, id)?;
+            Ok((StatusCode::NO_CONTENT, Value::Null))
+        }
+        ["composite"] if method == Method::POST && api == Api::Data => composite(org, &version, body),
+        _ => Err(SfError::not_found()),
+    }
+}
+
+fn resources(version: &str) -> Value {
+    let base = format!("/services/data/v{version}");
+    json!({
+        "sobjects": format!("{base}/sobjects"),
+        "query": format!("{base}/query"),
+        "queryAll": format!("{base}/queryAll"),
+        "tooling": format!("{base}/tooling"),
+        "composite": format!("{base}/composite"),
+    })
+}
+
+fn page(org: &mut Org, mut rows: Vec<Value>, api: Api, version: &str, total: usize, object: &str) -> Value {
+    let rest = if rows.len() > org.page_size { rows.split_off(org.page_size) } else { Vec::new() };
+    let mut body = json!({ "totalSize": total, "done": rest.is_empty(), "records": rows });
+    if !rest.is_empty() {
+        let served = total - rest.len();
+        let mut id = [0u8; 12];
+        getrandom::fill(&mut id).expect("the OS provides randomness");
+        let cursor = format!("01gPr{}-{served}", id.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let prefix = if api == Api::Tooling { "tooling/" } else { "" };
+        body["nextRecordsUrl"] = json!(format!("/services/data/v{version}/{prefix}query/{cursor}"));
+        org.cursors.insert(cursor, rest);
+    }
+    if api == Api::Tooling {
+        body["size"] = json!(total);
+        body["entityTypeName"] = json!(object);
+        body["queryLocator"] = Value::Null;
+    }
+    body
+}
+
+fn query(org: &mut Org, q: &str, api: Api, version: &str) -> Result<(StatusCode, Value), SfError> {
+    let parsed = parse(q).map_err(|e| SfError::malformed(e.0))?;
+    let rows = org.store.query(&parsed, api, version)?;
+    let (object, _) = org.store.schema().object(&parsed.from, api)?;
+    let object = object.to_string();
+    let total = rows.len();
+    Ok((StatusCode::OK, page(org, rows, api, version, total, &object)))
+}
+
+fn query_more(org: &mut Org, cursor: &str, api: Api, version: &str) -> Result<(StatusCode, Value), SfError> {
+    let rows = org.cursors.remove(cursor).ok_or_else(|| SfError::malformed("invalid query locator"))?;
+    let served: usize = cursor.rsplit('-').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let total = served + rows.len();
+    let object = rows.first().and_then(|r| r["attributes"]["type"].as_str()).unwrap_or_default().to_string();
+    let body = page(org, rows, api, version, total, &object);
+    Ok((StatusCode::OK, body))
+}
+
+fn global_describe(org: &Org, api: Api, version: &str) -> Value {
+    let objects: Vec<Value> = org
+        .store
+        .schema()
+        .objects
+        .iter()
+        .filter(|(_, d)| d.apis.contains(&api))
+        .map(|(name, d)| {
+            json!({
+                "name": name, "label": name, "keyPrefix": d.prefix, "queryable": true,
+                "createable": !d.read_only, "deletable": !d.read_only, "custom": false,
+                "urls": { "sobject": format!("/services/data/v{version}/sobjects/{name}") },
+            })
+        })
+        .collect();
+    json!({ "encoding": "UTF-8", "maxBatchSize": 200, "sobjects": objects })
+}
+
+fn describe(org: &Org, object: &str, api: Api, version: &str) -> Result<(StatusCode, Value), SfError> {
+    let (name, def) = org.store.schema().object(object, api)?;
+    let fields: Vec<Value> = def
+        .fields
+        .iter()
+        .map(|(f, ty)| {
+            let lookup = def.lookups.iter().find(|(_, l)| &l.field == f);
+            json!({
+                "name": f, "label": f, "type": ty, "nillable": f != "Id",
+                "createable": f != "Id" && !def.read_only, "updateable": f != "Id" && !def.read_only,
+                "referenceTo": lookup.map(|(_, l)| vec![l.to.clone()]).unwrap_or_default(),
+                "relationshipName": lookup.map(|(r, _)| r.clone()),
+            })
+        })
+        .collect();
+    let children: Vec<Value> = def
+        .children
+        .iter()
+        .map(|(r, c)| json!({ "childSObject": c.object, "field": c.field, "relationshipName": r }))
+        .collect();
+    Ok((
+        StatusCode::OK,
+        json!({
+            "name": name, "label": name, "keyPrefix": def.prefix, "queryable": true,
+            "createable": !def.read_only, "deletable": !def.read_only, "custom": false,
+            "fields": fields, "childRelationships": children,
+            "urls": { "describe": format!("/services/data/v{version}/sobjects/{name}/describe") },
+        }),
+    ))
+}
+
+fn create(org: &mut Org, object: &str, api: Api, body: Option<Value>) -> Result<(StatusCode, Value), SfError> {
+    let (name, _) = org.store.schema().object(object, api)?;
+    let name = name.to_string();
+    let Some(Value::Object(mut fields)) = body else {
+        return Err(SfError::malformed("JSON_PARSER_ERROR: body must be an object"));
+    };
+    fields.remove("attributes");
+    check_create_rules(org, &name, &fields)?;
+    let id = org.store.insert(&name, &fields)?;
+    Ok((StatusCode::CREATED, json!({ "id": id, "success": true, "errors": [] })))
+}
+
+/// The validation rules Salesforce applies to the objects Reconnect writes.
+fn check_create_rules(org: &Org, object: &str, fields: &Map<String, Value>) -> Result<(), SfError> {
+    let has = |f: &str| fields.iter().any(|(k, v)| k.eq_ignore_ascii_case(f) && !v.is_null());
+    let same_id = |a: &Value, b: &Value| match (a.as_str(), b.as_str()) {
+        (Some(a), Some(b)) => a.get(..15) == b.get(..15),
+        _ => false,
+    };
+    let field =
+        |f: &str| fields.iter().find(|(k, _)| k.eq_ignore_ascii_case(f)).map(|(_, v)| v.clone()).unwrap_or(Value::Null);
+    match object {
+        "PermissionSet" => {
+            for required in ["Name", "Label"] {
+                if !has(required) {
+                    return Err(SfError::required_field_missing(required));
+                }
+            }
+            if org.store.all("PermissionSet").iter().any(|p| {
+                p["Name"].as_str().map(str::to_ascii_lowercase) == field("Name").as_str().map(str::to_ascii_lowercase)
+            }) {
+                return Err(SfError::duplicate("The permission set name already exists."));
+            }
+        }
+        "PermissionSetAssignment" => {
+            for required in ["AssigneeId", "PermissionSetId"] {
+                if !has(required) {
+                    return Err(SfError::required_field_missing(required));
+                }
+            }
+            if org.store.all("PermissionSetAssignment").iter().any(|a| {
+                same_id(&a["AssigneeId"], &field("AssigneeId"))
+                    && same_id(&a["PermissionSetId"], &field("PermissionSetId"))
+            }) {
+                return Err(SfError::duplicate("Duplicate PermissionSetAssignment"));
+            }
+        }
+        "SetupEntityAccess" => {
+            for required in ["ParentId", "SetupEntityId"] {
+                if !has(required) {
+                    return Err(SfError::required_field_missing(required));
+                }
+            }
+            if org.store.all("SetupEntityAccess").iter().any(|a| {
+                same_id(&a["ParentId"], &field("ParentId")) && same_id(&a["SetupEntityId"], &field("SetupEntityId"))
+            }) {
+                return Err(SfError::duplicate("duplicate value found: SetupEntityId duplicates value on record"));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn read(
+    org: &Org,
+    object: &str,
+    id: &str,
+    api: Api,
+    version: &str,
+    fields: Option<&String>,
+) -> Result<(StatusCode, Value), SfError> {
+    let (name, def) = org.store.schema().object(object, api)?;
+    let record = org.store.get(name, id).ok_or_else(SfError::not_found)?;
+    let mut out = Map::new();
+    out.insert("attributes".into(), attributes(name, record, api, version));
+    let wanted: Vec<String> = match fields {
+        Some(list) => list.split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect(),
+        None => def.fields.keys().cloned().collect(),
+    };
+    for f in wanted {
+        let (canon, _) = def
+            .fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(&f))
+            .ok_or_else(|| SfError::invalid_field(&f, name))?;
+        out.insert(canon.clone(), record.get(canon).cloned().unwrap_or(Value::Null));
+    }
+    Ok((StatusCode::OK, Value::Object(out)))
+}
+
+/// Replaces `@{ref.path}` in a composite sub-request with values from earlier responses.
+fn substitute(text: &str, results: &HashMap<String, Value>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("@{") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let expr = &rest[start + 2..start + end];
+        let mut parts = expr.split('.');
+        let mut value = parts.next().and_then(|r| results.get(r)).cloned().unwrap_or(Value::Null);
+        for part in parts {
+            let (key, index) = match part.split_once('[') {
+                Some((k, i)) => (k, i.trim_end_matches(']').parse::<usize>().ok()),
+                None => (part, None),
+            };
+            value = value.get(key).cloned().unwrap_or(Value::Null);
+            if let Some(i) = index {
+                value = value.get(i).cloned().unwrap_or(Value::Null);
+            }
+        }
+        match value {
+            Value::String(s) => out.push_str(&s),
+            Value::Null => {}
+            other => out.push_str(&other.to_string()),
+        }
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn composite(org: &mut Org, version: &str, body: Option<Value>) -> Result<(StatusCode, Value), SfError> {
+    let body = body.ok_or_else(|| SfError::malformed("JSON_PARSER_ERROR: missing body"))?;
+    let all_or_none = body["allOrNone"].as_bool().unwrap_or(false);
+    let requests = body["compositeRequest"].as_array().cloned().unwrap_or_default();
+    if requests.is_empty() || requests.len() > 25 {
+        return Err(SfError::malformed("compositeRequest must hold 1 to 25 subrequests"));
+    }
+    let before = all_or_none.then(|| org.store.clone());
+    let mut results: HashMap<String, Value> = HashMap::new();
+    let mut responses = Vec::new();
+    let mut failed = false;
+    for r in &requests {
+        let reference = r["referenceId"].as_str().unwrap_or_default().to_string();
+        if failed && all_or_none {
+            responses.push(json!({
+                "body": [{ "errorCode": "PROCESSING_HALTED", "message": "The transaction was rolled back since another operation in the same transaction failed." }],
+                "httpHeaders": {}, "httpStatusCode": 400, "referenceId": reference,
+            }));
+            continue;
+        }
+        let method = Method::from_bytes(r["method"].as_str().unwrap_or("GET").as_bytes()).unwrap_or(Method::GET);
+        let url = substitute(r["url"].as_str().unwrap_or_default(), &results);
+        let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+        let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        let sub_body =
+            r.get("body").map(|b| serde_json::from_str(&substitute(&b.to_string(), &results)).unwrap_or(Value::Null));
+        let outcome = match path.strip_prefix("/services/data/") {
+            Some(p) => dispatch(org, &method, p, &params, sub_body),
+            None => Err(SfError::not_found()),
+        };
+        let (status, value) = match outcome {
+            Ok((s, v)) => (s.as_u16(), v),
+            Err(e) => {
+                failed = true;
+                (e.status, e.body())
+            }
+        };
+        results.insert(reference.clone(), value.clone());
+        responses.push(json!({ "body": value, "httpHeaders": {}, "httpStatusCode": status, "referenceId": reference }));
+    }
+    if failed {
+        if let Some(snapshot) = before {
+            org.store = snapshot;
+        }
+    }
+    let _ = version;
+    Ok((StatusCode::OK, json!({ "compositeResponse": responses })))
+}

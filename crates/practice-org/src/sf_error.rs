@@ -1,0 +1,123 @@
+//! Salesforce's REST error shape: a JSON array of `{message, errorCode, fields}` with the
+//! status code Salesforce uses for each code.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+/// One REST API error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SfError {
+    /// HTTP status.
+    pub status: u16,
+    /// Salesforce's `errorCode`.
+    pub code: &'static str,
+    /// Salesforce's `message`.
+    pub message: String,
+}
+
+impl SfError {
+    fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+        SfError { status, code, message: message.into() }
+    }
+
+    /// Unknown object.
+    pub fn invalid_type(object: &str) -> Self {
+        Self::new(400, "INVALID_TYPE", format!("sObject type '{object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."))
+    }
+
+    /// Unknown child relationship in a sub-select.
+    pub fn invalid_type_child(name: &str, object: &str) -> Self {
+        Self::new(
+            400,
+            "INVALID_TYPE",
+            format!("Didn't understand relationship '{name}' in FROM part of query call on entity '{object}'."),
+        )
+    }
+
+    /// Unknown field in a query.
+    pub fn invalid_field(field: &str, object: &str) -> Self {
+        Self::new(400, "INVALID_FIELD", format!("No such column '{field}' on entity '{object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names."))
+    }
+
+    /// Unknown field in a create.
+    pub fn invalid_field_create(field: &str, object: &str) -> Self {
+        Self::new(400, "INVALID_FIELD", format!("No such column '{field}' on sobject of type {object}"))
+    }
+
+    /// A query that does not parse.
+    pub fn malformed(message: impl Into<String>) -> Self {
+        Self::new(400, "MALFORMED_QUERY", message)
+    }
+
+    /// An id field holding something else.
+    pub fn malformed_id(field: &str, value: &str) -> Self {
+        Self::new(400, "MALFORMED_ID", format!("{field}: id value of incorrect type: {value}"))
+    }
+
+    /// A reference to a record that does not exist.
+    pub fn invalid_cross_reference(field: &str, value: &str) -> Self {
+        Self::new(400, "INVALID_CROSS_REFERENCE_KEY", format!("invalid cross reference id: {field} = {value}"))
+    }
+
+    /// A write the org refuses.
+    pub fn entity_is_read_only(object: &str) -> Self {
+        Self::new(
+            400,
+            "INSUFFICIENT_ACCESS_OR_READONLY",
+            format!("entity type {object} does not support this operation"),
+        )
+    }
+
+    /// A record that was already deleted.
+    pub fn entity_is_deleted() -> Self {
+        Self::new(404, "ENTITY_IS_DELETED", "entity is deleted")
+    }
+
+    /// A duplicate.
+    pub fn duplicate(message: impl Into<String>) -> Self {
+        Self::new(400, "DUPLICATE_VALUE", message)
+    }
+
+    /// A missing required field.
+    pub fn required_field_missing(field: &str) -> Self {
+        Self::new(400, "REQUIRED_FIELD_MISSING", format!("Required fields are missing: [{field}]"))
+    }
+
+    /// No such resource.
+    pub fn not_found() -> Self {
+        Self::new(404, "NOT_FOUND", "The requested resource does not exist")
+    }
+
+    /// Missing, expired or revoked session.
+    pub fn invalid_session() -> Self {
+        Self::new(401, "INVALID_SESSION_ID", "Session expired or invalid")
+    }
+
+    /// The org's API request limit is reached.
+    pub fn request_limit() -> Self {
+        Self::new(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+    }
+
+    /// A server fault (injected by the practice org's fault knobs).
+    pub fn server_error() -> Self {
+        Self::new(
+            500,
+            "UNKNOWN_EXCEPTION",
+            "An unexpected error occurred (practice org fault injection). Please try again.",
+        )
+    }
+
+    /// The error as Salesforce's JSON array.
+    pub fn body(&self) -> serde_json::Value {
+        json!([{ "message": self.message, "errorCode": self.code, "fields": [] }])
+    }
+}
+
+impl IntoResponse for SfError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(self.body())).into_response()
+    }
+}

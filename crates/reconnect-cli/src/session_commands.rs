@@ -1,0 +1,163 @@
+//! `login`, `whoami`, `logout` and `practice-org`: the same engine and keychain entries as the
+//! app, so a session started in one is visible in the other.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use reconnect_core::accounts::{Accounts, SessionRecord};
+use reconnect_core::browser::SystemBrowser;
+use reconnect_core::keychain::OsKeychain;
+use reconnect_core::oauth::loopback::SIGN_IN_TIMEOUT;
+use reconnect_core::oauth::server::sign_in_server;
+use reconnect_core::oauth::settings::SignInSettings;
+use reconnect_core::salesforce::org_facts::OrgFacts;
+use reconnect_core::Error;
+use serde_json::json;
+
+use crate::output::Out;
+
+fn accounts() -> Result<Accounts, Error> {
+    Ok(Accounts::new(&reconnect_core::paths::config_dir(), Arc::new(OsKeychain::open()?)))
+}
+
+fn print_facts(out: &Out, record: &SessionRecord, facts: &OrgFacts) {
+    let l = out.language;
+    if out.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "username": record.username, "org_id": record.identity.org_id, "user_id": record.identity.user_id,
+                "instance_url": record.instance, "facts": facts,
+            }))
+            .expect("facts serialize")
+        );
+        return;
+    }
+    println!("{}: {} ({})", out.l("cli.signed_in_as"), record.username, record.instance);
+    println!("  {}: {}", out.l("cli.org"), facts.name);
+    println!("  {}: {} / {}", out.l("cli.org_id"), facts.org_id, facts.instance_name);
+    println!("  {}: {} ({})", out.l("cli.environment"), facts.environment.name().get(l), facts.organization_type);
+    match (facts.region.region(), facts.region.edition()) {
+        (Some(r), _) => println!("  {}: {}", out.l("cli.data_center"), r.label()),
+        (None, Some(e)) => println!("  {}: {}", out.l("cli.edition"), e.label()),
+        (None, None) if facts.region.conflicting() => {
+            println!("  {}: {}", out.l("cli.data_center"), out.l("cli.region_conflict"))
+        }
+        (None, None) => println!("  {}: {}", out.l("cli.data_center"), out.l("cli.region_not_found")),
+    }
+    for f in &facts.region.findings {
+        let regions: Vec<&str> = f.regions.iter().map(|r| r.label()).collect();
+        println!("    {} {} -> {}", f.source, f.url, regions.join("/"));
+    }
+    println!("  {}: {}", out.l("cli.status_page"), facts.status_url);
+}
+
+pub async fn login(
+    out: &Out,
+    org: Option<&str>,
+    client_id: Option<String>,
+    port: Option<u16>,
+    no_browser: bool,
+) -> ExitCode {
+    let defaults = SignInSettings::default();
+    let settings =
+        SignInSettings { client_id: client_id.unwrap_or(defaults.client_id), port: port.unwrap_or(defaults.port) };
+    let run = async {
+        let server = sign_in_server(org)?;
+        let accounts = accounts()?;
+        let browser = SystemBrowser;
+        let opener: Option<&dyn reconnect_core::browser::BrowserOpener> =
+            if no_browser { None } else { Some(&browser) };
+        let show = |url: &str| {
+            eprintln!("{}", out.l(if no_browser { "cli.open_this_link" } else { "cli.browser_opening" }));
+            eprintln!("  {url}");
+        };
+        accounts.sign_in(&server, &settings, opener, show, SIGN_IN_TIMEOUT).await
+    };
+    match run.await {
+        Ok(record) => {
+            print_facts(out, &record, &record.facts);
+            ExitCode::SUCCESS
+        }
+        Err(e) => out.fail(&e),
+    }
+}
+
+pub async fn whoami(out: &Out) -> ExitCode {
+    let run = async {
+        let (record, client) = accounts()?.connect().await?;
+        let facts = OrgFacts::load(&client, &record.username).await?;
+        Ok::<_, Error>((record, facts))
+    };
+    match run.await {
+        Ok((record, facts)) => {
+            print_facts(out, &record, &facts);
+            ExitCode::SUCCESS
+        }
+        Err(e) => out.fail(&e),
+    }
+}
+
+pub async fn logout(out: &Out) -> ExitCode {
+    let run = async { accounts()?.sign_out().await };
+    match run.await {
+        Ok(Some(record)) => {
+            if out.json {
+                println!("{}", json!({ "signed_out": record.username }));
+            } else {
+                println!("{}: {}", out.l("cli.signed_out"), record.username);
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            if out.json {
+                println!("{}", json!({ "signed_out": null }));
+            } else {
+                println!("{}", out.l("cli.nobody_signed_in"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => out.fail(&e),
+    }
+}
+
+pub async fn practice_org(
+    out: &Out,
+    scenario: &str,
+    addr: std::net::SocketAddr,
+    faults: practice_org::Faults,
+) -> ExitCode {
+    let mut config = practice_org::Config::new(scenario);
+    config.addr = addr;
+    config.faults = faults;
+    let org = match practice_org::start(config).await {
+        Ok(org) => org,
+        Err(e) => {
+            eprintln!("{}: {e}", out.l("cli.error"));
+            return ExitCode::from(2);
+        }
+    };
+    let l = out.language;
+    let s = org.scenario();
+    if out.json {
+        let logins: Vec<_> =
+            s.logins.iter().map(|x| json!({ "username": x.username, "password": x.password })).collect();
+        println!(
+            "{}",
+            json!({ "url": org.url(), "login_url": format!("{}/services/oauth2/authorize", org.url()), "scenario": s.name, "logins": logins })
+        );
+    } else {
+        println!("{} — {}", out.l("cli.practice_org"), s.title.get(l));
+        println!("  {}", s.description.get(l));
+        println!("  {}: {}", out.l("cli.instance_url"), org.url());
+        println!("  {}: {}/services/oauth2/authorize", out.l("cli.login_url"), org.url());
+        for x in &s.logins {
+            println!("  {}: {}  /  {}", out.l("cli.practice_login"), x.username, x.password);
+        }
+        println!("  {}: reconnect login --org {}", out.l("cli.try"), org.url());
+        println!("{}", out.l("cli.stop_with_ctrl_c"));
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    org.stop().await;
+    ExitCode::SUCCESS
+}

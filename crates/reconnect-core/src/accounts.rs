@@ -1,0 +1,222 @@
+//! Signed-in sessions, shared by the app and the CLI: tokens in the keychain (one entry per
+//! org and user), and a list of who is signed in (no secrets) in `sessions.json`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::browser::BrowserOpener;
+use crate::error::Error;
+use crate::keychain::SecretStore;
+use crate::oauth::flow::{revoke, SignIn};
+use crate::oauth::settings::SignInSettings;
+use crate::salesforce::client::{http_client, SalesforceClient};
+use crate::salesforce::instance::InstanceUrl;
+use crate::salesforce::org_facts::OrgFacts;
+use crate::salesforce::tokens::{Identity, TokenSet};
+use crate::secret::Secret;
+
+/// Who is signed in where (nothing secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    /// The org and user.
+    pub identity: Identity,
+    /// The user's username.
+    pub username: String,
+    /// The org's API origin.
+    pub instance: InstanceUrl,
+    /// The OAuth client the session belongs to (refresh needs it).
+    pub client_id: String,
+    /// The org's facts as read at sign-in.
+    pub facts: OrgFacts,
+}
+
+impl SessionRecord {
+    fn keychain_account(&self) -> String {
+        account(&self.identity)
+    }
+}
+
+fn account(identity: &Identity) -> String {
+    format!("salesforce/{}/{}", identity.org_id, identity.user_id)
+}
+
+/// What the keychain entry holds.
+#[derive(Serialize, Deserialize)]
+struct StoredTokens {
+    access_token: String,
+    refresh_token: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Registry {
+    current: Option<SessionRecord>,
+}
+
+/// Sign-in, sign-out and signed-in clients.
+#[derive(Clone)]
+pub struct Accounts {
+    file: PathBuf,
+    keychain: Arc<dyn SecretStore>,
+    http: reqwest::Client,
+}
+
+impl Accounts {
+    /// Sessions listed in `dir/sessions.json`, tokens in `keychain`.
+    pub fn new(dir: &Path, keychain: Arc<dyn SecretStore>) -> Accounts {
+        Accounts { file: dir.join("sessions.json"), keychain, http: http_client() }
+    }
+
+    /// The signed-in session, if any.
+    pub fn current(&self) -> Result<Option<SessionRecord>, Error> {
+        Ok(self.read()?.current)
+    }
+
+    fn read(&self) -> Result<Registry, Error> {
+        match std::fs::read(&self.file) {
+            Ok(bytes) => Ok(serde_json::from_slice(&bytes).unwrap_or_default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Registry::default()),
+            Err(e) => Err(Error::StateWrite { path: self.file.display().to_string(), source: e }),
+        }
+    }
+
+    fn write(&self, registry: &Registry) -> Result<(), Error> {
+        let err = |source| Error::StateWrite { path: self.file.display().to_string(), source };
+        if let Some(dir) = self.file.parent() {
+            std::fs::create_dir_all(dir).map_err(err)?;
+        }
+        let tmp = self.file.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(registry).expect("registry serializes")).map_err(err)?;
+        std::fs::rename(&tmp, &self.file).map_err(err)
+    }
+
+    /// Starts a sign-in at `server`: listens for the callback and returns the sign-in, whose
+    /// authorize URL the caller shows and opens.
+    pub async fn begin(&self, server: &InstanceUrl, settings: &SignInSettings) -> Result<SignIn, Error> {
+        SignIn::start(server, settings).await
+    }
+
+    /// Finishes a sign-in: waits for the browser, keeps the tokens in the keychain, reads the
+    /// org's facts and records the session. If the keychain refuses the tokens, they are
+    /// revoked at once rather than left alive and unkept.
+    pub async fn complete(
+        &self,
+        sign_in: SignIn,
+        settings: &SignInSettings,
+        timeout: Duration,
+    ) -> Result<SessionRecord, Error> {
+        let tokens = sign_in.finish(&self.http, timeout).await?;
+        self.adopt(tokens, &settings.client_id).await
+    }
+
+    /// Opens the browser for a started sign-in and completes it (the CLI's path).
+    pub async fn sign_in(
+        &self,
+        server: &InstanceUrl,
+        settings: &SignInSettings,
+        browser: Option<&dyn BrowserOpener>,
+        show_url: impl FnOnce(&str),
+        timeout: Duration,
+    ) -> Result<SessionRecord, Error> {
+        let sign_in = self.begin(server, settings).await?;
+        show_url(sign_in.authorize_url());
+        if let Some(b) = browser {
+            // The URL is on screen, so a browser that does not open is not fatal.
+            let _ = sign_in.open_browser(b);
+        }
+        self.complete(sign_in, settings, timeout).await
+    }
+
+    async fn adopt(&self, tokens: TokenSet, client_id: &str) -> Result<SessionRecord, Error> {
+        let stored = StoredTokens {
+            access_token: tokens.access.expose().to_string(),
+            refresh_token: tokens.refresh.as_ref().map(|r| r.expose().to_string()),
+        };
+        let blob = Secret::new(serde_json::to_string(&stored).expect("tokens serialize"));
+        if let Err(e) = self.keychain.put(&account(&tokens.identity), &blob) {
+            let _ = revoke(&self.http, &tokens.instance, tokens.refresh.as_ref().unwrap_or(&tokens.access)).await;
+            return Err(e);
+        }
+        let client = self
+            .client_for(&tokens.instance, client_id, &tokens.identity, tokens.access.clone(), tokens.refresh.clone())
+            .await?;
+        let info: serde_json::Value = client.get_absolute("/services/oauth2/userinfo").await?;
+        let username = info["preferred_username"].as_str().unwrap_or_default().to_string();
+        let facts = OrgFacts::load(&client, &username).await?;
+        let record = SessionRecord {
+            identity: tokens.identity,
+            username,
+            instance: tokens.instance,
+            client_id: client_id.to_string(),
+            facts,
+        };
+        let previous = self.read()?.current;
+        self.write(&Registry { current: Some(record.clone()) })?;
+        if let Some(p) = previous.filter(|p| p.identity != record.identity) {
+            // Signing in elsewhere ends the previous session cleanly.
+            let _ = self.end(&p).await;
+        }
+        Ok(record)
+    }
+
+    async fn client_for(
+        &self,
+        instance: &InstanceUrl,
+        client_id: &str,
+        identity: &Identity,
+        access: Secret,
+        refresh: Option<Secret>,
+    ) -> Result<SalesforceClient, Error> {
+        let keychain = self.keychain.clone();
+        let account = account(identity);
+        let kept_refresh = refresh.clone();
+        let on_refresh = Box::new(move |fresh: &Secret| {
+            let stored = StoredTokens {
+                access_token: fresh.expose().to_string(),
+                refresh_token: kept_refresh.as_ref().map(|r| r.expose().to_string()),
+            };
+            let _ = keychain.put(&account, &Secret::new(serde_json::to_string(&stored).expect("tokens serialize")));
+        });
+        SalesforceClient::connect(self.http.clone(), instance.clone(), client_id, access, refresh, Some(on_refresh))
+            .await
+    }
+
+    /// A client for the signed-in session, its tokens read from the keychain.
+    pub async fn connect(&self) -> Result<(SessionRecord, SalesforceClient), Error> {
+        let record = self.current()?.ok_or(Error::NotSignedIn)?;
+        let blob = self.keychain.get(&record.keychain_account())?.ok_or(Error::NotSignedIn)?;
+        let stored: StoredTokens = serde_json::from_str(blob.expose()).map_err(|_| Error::NotSignedIn)?;
+        let client = self
+            .client_for(
+                &record.instance,
+                &record.client_id,
+                &record.identity,
+                Secret::new(stored.access_token),
+                stored.refresh_token.map(Secret::new),
+            )
+            .await?;
+        Ok((record, client))
+    }
+
+    /// Signs out: revokes the refresh token at Salesforce, then deletes it from the keychain
+    /// and forgets the session. If Salesforce cannot be reached, nothing is forgotten, so the
+    /// sign-out can be tried again rather than leaving a live token behind.
+    pub async fn sign_out(&self) -> Result<Option<SessionRecord>, Error> {
+        let Some(record) = self.current()? else { return Ok(None) };
+        self.end(&record).await?;
+        self.write(&Registry { current: None })?;
+        Ok(Some(record))
+    }
+
+    async fn end(&self, record: &SessionRecord) -> Result<(), Error> {
+        if let Some(blob) = self.keychain.get(&record.keychain_account())? {
+            if let Ok(stored) = serde_json::from_str::<StoredTokens>(blob.expose()) {
+                let token = Secret::new(stored.refresh_token.unwrap_or(stored.access_token));
+                revoke(&self.http, &record.instance, &token).await?;
+            }
+        }
+        self.keychain.delete(&record.keychain_account())
+    }
+}

@@ -1,0 +1,162 @@
+//! The sign-in itself: build the authorize URL, open it, wait for the callback, exchange the
+//! code with the PKCE verifier; and the token endpoint's other two uses, refresh and revoke.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::browser::BrowserOpener;
+use crate::error::Error;
+use crate::oauth::loopback::Loopback;
+use crate::oauth::pkce::{new_state, Pkce};
+use crate::oauth::settings::SignInSettings;
+use crate::salesforce::instance::InstanceUrl;
+use crate::salesforce::tokens::{RawTokenResponse, TokenSet};
+use crate::secret::Secret;
+
+#[derive(Deserialize)]
+struct OAuthErrorBody {
+    error: String,
+    #[serde(default)]
+    error_description: String,
+}
+
+/// A sign-in waiting for the browser.
+#[derive(Debug)]
+pub struct SignIn {
+    server: InstanceUrl,
+    client_id: String,
+    redirect_uri: String,
+    pkce: Pkce,
+    state: String,
+    loopback: Loopback,
+    authorize_url: String,
+}
+
+impl SignIn {
+    /// Starts listening for the callback and builds the authorize URL for `server` (the org's
+    /// My Domain, login/test.salesforce.com, or the practice org).
+    pub async fn start(server: &InstanceUrl, settings: &SignInSettings) -> Result<SignIn, Error> {
+        let loopback = Loopback::bind(settings.port).await?;
+        let redirect_uri = settings.redirect_uri(loopback.port());
+        let pkce = Pkce::new();
+        let state = new_state();
+        let mut url = url::Url::parse(&server.join("/services/oauth2/authorize")).expect("an origin plus a path");
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &settings.client_id)
+            .append_pair("redirect_uri", &redirect_uri)
+            .append_pair("scope", "api refresh_token web")
+            .append_pair("state", &state)
+            .append_pair("code_challenge", pkce.challenge())
+            .append_pair("code_challenge_method", "S256")
+            .append_pair("prompt", "login");
+        Ok(SignIn {
+            server: server.clone(),
+            client_id: settings.client_id.clone(),
+            redirect_uri,
+            pkce,
+            state,
+            loopback,
+            authorize_url: url.to_string(),
+        })
+    }
+
+    /// The URL the admin opens (it carries no secret: the challenge, not the verifier).
+    pub fn authorize_url(&self) -> &str {
+        &self.authorize_url
+    }
+
+    /// Opens the authorize URL in the browser; a failure leaves the URL to copy by hand.
+    pub fn open_browser(&self, browser: &dyn BrowserOpener) -> Result<(), Error> {
+        browser.open(&self.authorize_url)
+    }
+
+    /// Waits for the callback and exchanges its code for tokens.
+    pub async fn finish(self, http: &reqwest::Client, timeout: Duration) -> Result<TokenSet, Error> {
+        let callback = self.loopback.wait(&self.state, timeout).await?;
+        exchange_code(http, &self.server, &self.client_id, &self.redirect_uri, &callback.code, self.pkce.verifier())
+            .await
+    }
+}
+
+async fn token_request(http: &reqwest::Client, server: &InstanceUrl, form: &[(&str, &str)]) -> Result<String, Error> {
+    oauth_post(http, server, "/services/oauth2/token", form).await
+}
+
+/// Exchanges an authorization code (with its PKCE verifier) for tokens.
+pub async fn exchange_code(
+    http: &reqwest::Client,
+    server: &InstanceUrl,
+    client_id: &str,
+    redirect_uri: &str,
+    code: &Secret,
+    verifier: &str,
+) -> Result<TokenSet, Error> {
+    let text = token_request(
+        http,
+        server,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code.expose()),
+            ("client_id", client_id),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", verifier),
+        ],
+    )
+    .await?;
+    let raw: RawTokenResponse =
+        serde_json::from_str(&text).map_err(|_| Error::UnexpectedResponse { what: "token response".into() })?;
+    TokenSet::from_raw(raw)
+}
+
+/// Gets a new access token with the refresh token. A refused refresh means the session is over.
+pub async fn refresh_access(
+    http: &reqwest::Client,
+    instance: &InstanceUrl,
+    client_id: &str,
+    refresh: &Secret,
+) -> Result<Secret, Error> {
+    let text = token_request(
+        http,
+        instance,
+        &[("grant_type", "refresh_token"), ("refresh_token", refresh.expose()), ("client_id", client_id)],
+    )
+    .await
+    .map_err(|e| match e {
+        Error::OAuth { .. } => Error::SessionExpired,
+        other => other,
+    })?;
+    let raw: RawTokenResponse =
+        serde_json::from_str(&text).map_err(|_| Error::UnexpectedResponse { what: "refresh response".into() })?;
+    Ok(Secret::new(raw.access_token))
+}
+
+/// Revokes a token (RFC 7009); revoking a refresh token ends its access tokens too. A token
+/// the server no longer knows counts as revoked.
+pub async fn revoke(http: &reqwest::Client, instance: &InstanceUrl, token: &Secret) -> Result<(), Error> {
+    match oauth_post(http, instance, "/services/oauth2/revoke", &[("token", token.expose())]).await {
+        Ok(_) => Ok(()),
+        Err(Error::OAuth { error, .. }) if error == "invalid_token" => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// POSTs a form to an OAuth endpoint; OAuth error bodies become typed errors.
+async fn oauth_post(
+    http: &reqwest::Client,
+    server: &InstanceUrl,
+    path: &str,
+    form: &[(&str, &str)],
+) -> Result<String, Error> {
+    let response = http.post(server.join(path)).form(form).send().await.map_err(|e| Error::network(&e))?;
+    let status = response.status();
+    let text = response.text().await.map_err(|e| Error::network(&e))?;
+    if status.is_success() {
+        return Ok(text);
+    }
+    match serde_json::from_str::<OAuthErrorBody>(&text) {
+        Ok(e) => Err(Error::from_oauth_error(&e.error, &e.error_description)),
+        Err(_) => Err(Error::SalesforceUnavailable { status: status.as_u16() }),
+    }
+}
