@@ -3,7 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 export PATH := $(CURDIR)/.tools/node/node_modules/node/bin:$(HOME)/.cargo/bin:$(PATH)
 
-XVFB := dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24"
+# A private session bus, an unlocked throwaway keyring and a virtual display.
+TEST_SESSION := scripts/test-session.sh
 APP := target/debug/reconnect-app
 
 .PHONY: setup ui app run test lint-ui lint-rust
@@ -30,8 +31,8 @@ lint-rust:
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 # Every test: UI type check and lint, Rust format and lint, unit and end-to-end tests
-# (the real-window ones under Xvfb with a private session bus).
+# (the real-window ones under Xvfb; keychain tests against a throwaway GNOME keyring).
 test: ui lint-ui lint-rust
 	@mkdir -p target
-	set -o pipefail; $(XVFB) cargo test --workspace 2>&1 | grep -v -e '^dbus-daemon' -e 'SpiRegistry' | tee target/test.log
+	set -o pipefail; $(TEST_SESSION) cargo test --workspace 2>&1 | grep -v -e '^dbus-daemon' -e 'SpiRegistry' | tee target/test.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "\nall tests: %d passed, %d failed\n", p, f}' target/test.log

@@ -25,6 +25,7 @@ pub trait SecretStore: Send + Sync {
 /// The operating system's keychain.
 pub struct OsKeychain {
     store: Arc<CredentialStore>,
+    service: String,
 }
 
 impl std::fmt::Debug for OsKeychain {
@@ -41,8 +42,14 @@ fn keychain_error(e: keyring_core::Error) -> Error {
 }
 
 impl OsKeychain {
-    /// Connects to the platform's keychain.
+    /// Connects to the platform's keychain, filing entries under [`SERVICE`].
     pub fn open() -> Result<OsKeychain, Error> {
+        Self::open_for(SERVICE)
+    }
+
+    /// Connects to the platform's keychain, filing entries under `service` (tests use their
+    /// own, so parallel runs never share entries).
+    pub fn open_for(service: &str) -> Result<OsKeychain, Error> {
         #[cfg(target_os = "linux")]
         let store = zbus_secret_service_keyring_store::Store::new();
         #[cfg(target_os = "macos")]
@@ -50,11 +57,11 @@ impl OsKeychain {
         #[cfg(target_os = "windows")]
         let store = windows_native_keyring_store::Store::new();
         let store: Arc<CredentialStore> = store.map_err(keychain_error)?;
-        Ok(OsKeychain { store })
+        Ok(OsKeychain { store, service: service.to_string() })
     }
 
     fn entry(&self, account: &str) -> Result<keyring_core::Entry, Error> {
-        self.store.build(SERVICE, account, None).map_err(keychain_error)
+        self.store.build(&self.service, account, None).map_err(keychain_error)
     }
 }
 

@@ -1,0 +1,281 @@
+//! Sign-in end to end against the practice org over real loopback HTTP, with the real system
+//! keychain (run under `make test`, which provides an unlocked throwaway GNOME keyring). The
+//! "browser" here is an HTTP client that fills the practice org's login form.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use practice_org::{start, Config, RunningOrg};
+use reconnect_core::accounts::Accounts;
+use reconnect_core::keychain::{OsKeychain, SecretStore};
+use reconnect_core::oauth::flow::{exchange_code, refresh_access};
+use reconnect_core::oauth::loopback::Loopback;
+use reconnect_core::oauth::settings::SignInSettings;
+use reconnect_core::region::Region;
+use reconnect_core::salesforce::client::http_client;
+use reconnect_core::salesforce::instance::InstanceUrl;
+use reconnect_core::salesforce_host::Environment;
+use reconnect_core::secret::Secret;
+use reconnect_core::Error;
+
+const ADMIN: (&str, &str) = ("admin@acme-practice.example", "Practice-Admin-1");
+const INTEGRATION: (&str, &str) = ("gainsight.integration@acme-practice.example", "Practice-Integration-1");
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// Does what a person does in the browser: opens the authorize URL, fills the form, and
+/// follows the redirect back to the loopback listener.
+async fn browser(authorize_url: String, who: (String, String)) -> u16 {
+    let http = no_redirects();
+    let page = http.get(&authorize_url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Practice org"));
+    let url = url::Url::parse(&authorize_url).unwrap();
+    let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    form.push(("username".into(), who.0));
+    form.push(("password".into(), who.1));
+    form.push(("decision".into(), "allow".into()));
+    let posted =
+        http.post(format!("{}{}", url.origin().ascii_serialization(), url.path())).form(&form).send().await.unwrap();
+    assert_eq!(posted.status(), 303);
+    let back = posted.headers()["location"].to_str().unwrap().to_string();
+    http.get(back).send().await.unwrap().status().as_u16()
+}
+
+fn settings() -> SignInSettings {
+    // Port 0: each test gets its own free port; the practice org accepts any loopback port.
+    SignInSettings { client_id: "PlatformCLI".into(), port: 0 }
+}
+
+struct Fixture {
+    org: RunningOrg,
+    accounts: Accounts,
+    keychain: Arc<OsKeychain>,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture(config: Config) -> Fixture {
+    let org = start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Tests run in parallel against orgs with the same ids: each keeps its own keychain service.
+    let service = format!("app.reconnect.desktop.test.{}", org.url().rsplit(':').next().unwrap());
+    let keychain = Arc::new(OsKeychain::open_for(&service).expect("the test keychain (run through make test)"));
+    let accounts = Accounts::new(dir.path(), keychain.clone());
+    Fixture { org, accounts, keychain, _dir: dir }
+}
+
+async fn sign_in(f: &Fixture, who: (&str, &str)) -> Result<reconnect_core::accounts::SessionRecord, Error> {
+    let server = InstanceUrl::parse(f.org.url()).unwrap();
+    let sign_in = f.accounts.begin(&server, &settings()).await.unwrap();
+    let page = tokio::spawn(browser(sign_in.authorize_url().to_string(), (who.0.to_string(), who.1.to_string())));
+    let result = f.accounts.complete(sign_in, &settings(), Duration::from_secs(30)).await;
+    page.await.unwrap();
+    result
+}
+
+fn stored(f: &Fixture, record: &reconnect_core::accounts::SessionRecord) -> serde_json::Value {
+    let account = format!("salesforce/{}/{}", record.identity.org_id, record.identity.user_id);
+    let blob = f.keychain.get(&account).unwrap().expect("tokens in the keychain");
+    serde_json::from_str(blob.expose()).unwrap()
+}
+
+#[tokio::test]
+async fn sign_in_keeps_tokens_in_the_keychain_and_learns_the_org_from_its_api() {
+    let f = fixture(Config::new("production-us-revoked")).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    assert_eq!(record.username, ADMIN.0);
+    assert_eq!(record.facts.environment, Environment::Production);
+    assert_eq!(record.facts.instance_name, "NA224");
+    assert_eq!(record.facts.region.region(), Some(Region::Us1));
+    let tokens = stored(&f, &record);
+    let access = tokens["access_token"].as_str().unwrap();
+    assert!(access.contains('!'));
+    let session_file = std::fs::read_to_string(f._dir.path().join("sessions.json")).unwrap();
+    assert!(!session_file.contains(access) && !session_file.contains(tokens["refresh_token"].as_str().unwrap()));
+    let (_, client) = f.accounts.connect().await.unwrap();
+    assert_eq!(client.version(), "64.0");
+    let orgs: Vec<serde_json::Value> = client.query("SELECT Name FROM Organization").await.unwrap();
+    assert_eq!(orgs[0]["Name"], "Acme Corporation (practice)");
+    f.accounts.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn eu_sandbox_facts_override_nothing_and_name_the_eu_data_center() {
+    let f = fixture(Config::new("eu-sandbox")).await;
+    let record = sign_in(&f, ("admin@acme-practice.example.uat", "Practice-Admin-1")).await.unwrap();
+    assert_eq!(record.facts.environment, Environment::Sandbox);
+    assert_eq!(record.facts.region.region(), Some(Region::Eu));
+    f.accounts.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_token_endpoint_checks_the_pkce_verifier() {
+    let org = start(Config::new("production-us-revoked")).await.unwrap();
+    let server = InstanceUrl::parse(org.url()).unwrap();
+    let verifier = "a-verifier-only-this-test-knows-0123456789abcdef";
+    let challenge = {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
+    };
+    let redirect = "http://localhost:1/OauthRedirect";
+    let code = || async {
+        let r = no_redirects()
+            .post(format!("{}/services/oauth2/authorize", org.url()))
+            .form(&[
+                ("response_type", "code"),
+                ("client_id", "PlatformCLI"),
+                ("redirect_uri", redirect),
+                ("state", "s"),
+                ("code_challenge", challenge.as_str()),
+                ("code_challenge_method", "S256"),
+                ("username", ADMIN.0),
+                ("password", ADMIN.1),
+                ("decision", "allow"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let location = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+        Secret::new(location.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned())
+    };
+    let http = http_client();
+    let wrong = exchange_code(&http, &server, "PlatformCLI", redirect, &code().await, "not-the-verifier").await;
+    assert!(matches!(wrong, Err(Error::OAuth { ref error, .. }) if error == "invalid_grant"), "{wrong:?}");
+    let right = exchange_code(&http, &server, "PlatformCLI", redirect, &code().await, verifier).await.unwrap();
+    assert_eq!(right.identity.org_id.to_15(), "00D5g00000PRACT");
+}
+
+#[tokio::test]
+async fn a_callback_with_another_state_is_rejected() {
+    let lb = Loopback::bind(0).await.unwrap();
+    let port = lb.port();
+    let waiting = tokio::spawn(lb.wait("expected-state", Duration::from_secs(10)));
+    let r = reqwest::get(format!("http://127.0.0.1:{port}/OauthRedirect?code=abc&state=forged")).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("does not belong") && page.contains("一致しない"), "{page}");
+    assert!(matches!(waiting.await.unwrap(), Err(Error::SignInStateMismatch)));
+}
+
+#[tokio::test]
+async fn exactly_one_callback_is_accepted() {
+    let lb = Loopback::bind(0).await.unwrap();
+    let port = lb.port();
+    let waiting = tokio::spawn(lb.wait("st", Duration::from_secs(10)));
+    let favicon = reqwest::get(format!("http://127.0.0.1:{port}/favicon.ico")).await.unwrap();
+    assert_eq!(favicon.status(), 404);
+    let first = reqwest::get(format!("http://127.0.0.1:{port}/OauthRedirect?code=abc&state=st")).await.unwrap();
+    assert_eq!(first.status(), 200);
+    assert!(first.text().await.unwrap().contains("サインインしました"));
+    assert_eq!(waiting.await.unwrap().unwrap().code.expose(), "abc");
+    let second = reqwest::get(format!("http://127.0.0.1:{port}/OauthRedirect?code=def&state=st")).await;
+    assert!(second.is_err(), "the listener must be closed after the first callback");
+}
+
+#[tokio::test]
+async fn nobody_signing_in_times_out() {
+    let lb = Loopback::bind(0).await.unwrap();
+    let err = lb.wait("st", Duration::from_millis(200)).await.unwrap_err();
+    assert!(matches!(err, Error::SignInTimedOut { .. }));
+    assert!(err.user_message().next.en.contains("again"));
+}
+
+#[tokio::test]
+async fn a_blocked_app_becomes_the_fix_not_a_dead_end() {
+    let f = fixture(Config::new("production-us-revoked")).await;
+    let err = sign_in(&f, INTEGRATION).await.unwrap_err();
+    assert!(matches!(err, Error::AppBlocked), "{err:?}");
+    let m = err.user_message();
+    assert!(
+        m.next.en.contains("Approve Uninstalled Connected Apps") && m.next.en.contains("client id"),
+        "{}",
+        m.next.en
+    );
+    assert!(f.accounts.current().unwrap().is_none());
+}
+
+#[tokio::test]
+async fn an_expired_session_is_refreshed_once_and_the_keychain_keeps_the_new_token() {
+    let mut config = Config::new("production-us-revoked");
+    config.faults.session_ttl = Some(Duration::from_millis(400));
+    let f = fixture(config).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    let before = stored(&f, &record)["access_token"].as_str().unwrap().to_string();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let trips = client.round_trips();
+    let rows: Vec<serde_json::Value> = client.query("SELECT Id FROM Organization").await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(client.round_trips() - trips, 2, "one refused request, one retry after the refresh");
+    let after = stored(&f, &record)["access_token"].as_str().unwrap().to_string();
+    assert_ne!(before, after);
+    f.accounts.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn sign_out_revokes_so_the_refresh_token_is_dead_and_the_keychain_is_empty() {
+    let f = fixture(Config::new("production-us-revoked")).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    let refresh = Secret::new(stored(&f, &record)["refresh_token"].as_str().unwrap());
+    let signed_out = f.accounts.sign_out().await.unwrap().unwrap();
+    assert_eq!(signed_out.username, ADMIN.0);
+    let account = format!("salesforce/{}/{}", record.identity.org_id, record.identity.user_id);
+    assert!(f.keychain.get(&account).unwrap().is_none());
+    assert!(f.accounts.current().unwrap().is_none());
+    let instance = InstanceUrl::parse(f.org.url()).unwrap();
+    let err = refresh_access(&http_client(), &instance, "PlatformCLI", &refresh).await.unwrap_err();
+    assert!(matches!(err, Error::SessionExpired), "{err:?}");
+    assert!(matches!(f.accounts.connect().await, Err(Error::NotSignedIn)));
+}
+
+#[tokio::test]
+async fn reads_are_retried_through_server_errors_and_writes_are_not() {
+    let mut config = Config::new("production-us-revoked");
+    config.faults.error_share = 0.3;
+    let f = fixture(config).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    for _ in 0..10 {
+        let rows: Vec<serde_json::Value> = client.query("SELECT Id FROM User").await.unwrap();
+        assert_eq!(rows.len(), 2);
+    }
+    assert!(client.round_trips() > 11, "some reads needed a retry: {}", client.round_trips());
+    let mut saw_unretried_failure = false;
+    for i in 0..20 {
+        let before = client.round_trips();
+        let body = serde_json::json!({ "Name": format!("Retry_Probe_{i}"), "Label": "probe" });
+        match client.post::<serde_json::Value>("sobjects/PermissionSet", &body, false).await {
+            Ok(_) => {}
+            Err(Error::SalesforceUnavailable { status: 500 }) => {
+                assert_eq!(client.round_trips() - before, 1, "a write is sent once");
+                saw_unretried_failure = true;
+            }
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert!(saw_unretried_failure);
+    let _ = record;
+    f.accounts.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_request_limit_is_a_typed_error_with_advice() {
+    let mut config = Config::new("production-us-revoked");
+    config.faults.request_limit = Some(6);
+    let f = fixture(config).await;
+    sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let mut result = Ok(Vec::<serde_json::Value>::new());
+    for _ in 0..5 {
+        result = client.query("SELECT Id FROM User").await;
+        if result.is_err() {
+            break;
+        }
+    }
+    let err = result.unwrap_err();
+    assert!(matches!(err, Error::RequestLimit), "{err:?}");
+    assert!(err.user_message().next.en.contains("System Overview"));
+}
