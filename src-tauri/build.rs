@@ -10,6 +10,9 @@ fn main() {
             "set_language",
             "open_install_link",
             "copy_install_link",
+            "sign_in_start",
+            "sign_in_cancel",
+            "sign_out",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

@@ -3,6 +3,7 @@
 
 mod clipboard_ext;
 mod commands;
+mod sign_in_ext;
 
 use std::sync::Mutex;
 
@@ -18,8 +19,13 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
-            let dir = app.path().app_config_dir()?;
-            app.manage(Mutex::new(Session::open(dir.join(STATE_FILE), Language::from_os())));
+            // The CLI uses the same folder, so a session started in one shows in the other.
+            let dir = reconnect_core::paths::config_dir();
+            let mut session = Session::open(dir.join(STATE_FILE), Language::from_os());
+            session.sync_signed_in(reconnect_core::accounts::current_session(&dir).as_ref());
+            session.practice_logins(sign_in_ext::practice_logins());
+            app.manage(Mutex::new(session));
+            app.manage(sign_in_ext::SignInState::default());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -28,6 +34,9 @@ pub fn run() {
             commands::set_language,
             commands::open_install_link,
             commands::copy_install_link,
+            sign_in_ext::sign_in_start,
+            sign_in_ext::sign_in_cancel,
+            sign_in_ext::sign_out,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the Reconnect window could not start");

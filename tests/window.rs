@@ -48,6 +48,11 @@ fn tauri_driver() -> PathBuf {
 impl App {
     /// Starts the app with `locale` as the system locale and `config` as its config folder.
     async fn start(tag: &str, locale: &str, config: &Path) -> App {
+        Self::start_with(tag, locale, config, &[]).await
+    }
+
+    /// Starts the app with extra environment variables.
+    async fn start_with(tag: &str, locale: &str, config: &Path, envs: &[(&str, &str)]) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no X display: run the real-window tests through `make test` (it starts Xvfb)"
@@ -60,6 +65,7 @@ impl App {
             .env("XDG_CONFIG_HOME", config)
             .env("LANG", locale)
             .env("LC_ALL", locale)
+            .envs(envs.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
@@ -149,6 +155,7 @@ struct Texts {
     region_heading: &'static str,
     org_heading: &'static str,
     install_heading: &'static str,
+    sign_in_heading: &'static str,
     sandbox: &'static str,
     not_salesforce: &'static str,
     copied: &'static str,
@@ -161,6 +168,7 @@ const EN: Texts = Texts {
     region_heading: "Which Gainsight data center?",
     org_heading: "Which Salesforce org?",
     install_heading: "Install the package",
+    sign_in_heading: "Sign in to the org",
     sandbox: "Sandbox",
     not_salesforce: "is not a Salesforce address",
     copied: "Link copied to the clipboard.",
@@ -173,6 +181,7 @@ const JA: Texts = Texts {
     region_heading: "Gainsight のデータセンターはどこですか?",
     org_heading: "どの Salesforce 組織ですか?",
     install_heading: "パッケージをインストール",
+    sign_in_heading: "組織にサインイン",
     sandbox: "Sandbox",
     not_salesforce: "は Salesforce のアドレスではありません",
     copied: "リンクをクリップボードにコピーしました。",
@@ -218,6 +227,11 @@ async fn walk_the_wizard(texts: Texts) {
     app.expect_text("#org-my-domain", "acme--uat.sandbox.my.salesforce.com").await;
     app.screenshot("org").await;
     app.click("#primary").await;
+
+    app.on_step("sign_in").await;
+    app.expect_text("#step-heading", texts.sign_in_heading).await;
+    app.screenshot("sign-in").await;
+    app.click("#sign-in-skip").await;
 
     app.on_step("install").await;
     app.expect_text("#step-heading", texts.install_heading).await;
@@ -278,5 +292,129 @@ async fn language_switch_changes_every_text_and_is_remembered() {
     app.stop().await;
     let app = App::start("switch-restarted", "en_US.UTF-8", &config).await;
     app.expect_text("#step-heading", JA.use_case_heading).await;
+    app.stop().await;
+}
+
+/// Headless Chromium behind chromedriver: the "system browser" in which the practice org's
+/// login page is filled, as an admin would.
+struct Browser {
+    client: Client,
+    driver: Child,
+}
+
+impl Browser {
+    async fn start(profile: &Path) -> Browser {
+        let port = free_port();
+        let driver = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver is not installed: run `make test`, which installs it");
+        wait_for_port(port).await;
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         format!("--user-data-dir={}", profile.display())],
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("chromedriver session");
+        Browser { client, driver }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_signs_in_to_the_practice_org_and_sees_its_facts() {
+    let config = tempfile_dir("practice");
+    // The app opens sign-in pages with this "browser": it hands the URL to the test, which
+    // opens it in Chromium.
+    let urls = config.join("opened-urls.txt");
+    let script = config.join("browser.sh");
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display())).unwrap();
+    std::process::Command::new("chmod").arg("+x").arg(&script).status().unwrap();
+    let script = script.display().to_string();
+    let mut app = App::start_with("practice", "en_US.UTF-8", &config, &[("RECONNECT_BROWSER", &script)]).await;
+
+    app.click("label[data-use-case='data-sync']").await;
+    app.wait_for("label.selected[data-use-case='data-sync']").await;
+    app.click("#primary").await;
+    app.on_step("region").await;
+    app.type_into("#region-input", "https://acme.gainsightcloud.com/v1/ui/home").await;
+    app.click("#region-read").await;
+    app.expect_text("#region-value", "US1").await;
+    app.click("#primary").await;
+    app.on_step("org").await;
+    app.click("label[data-practice]").await;
+    app.wait_for("label.selected[data-practice]").await;
+    app.click("#primary").await;
+
+    app.on_step("sign_in").await;
+    app.expect_text("#practice-username", "admin@acme-practice.example").await;
+    app.click("details.settings summary").await;
+    app.type_into("#redirect-port", &free_port().to_string()).await;
+    app.click(".settings-form button[type='submit']").await;
+    app.click("#primary").await;
+    app.wait_for("[data-testid='sign-in-waiting']").await;
+    app.screenshot("sign-in-waiting").await;
+
+    let mut authorize = String::new();
+    for _ in 0..100 {
+        if let Ok(text) = std::fs::read_to_string(&urls) {
+            if let Some(line) = text.lines().last() {
+                authorize = line.to_string();
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(authorize.contains("/services/oauth2/authorize?") && authorize.contains("code_challenge="), "{authorize}");
+
+    let browser = Browser::start(&config.join("chromium-profile")).await;
+    browser.client.goto(&authorize).await.unwrap();
+    let banner = browser.client.find(Locator::Css(".banner")).await.unwrap().text().await.unwrap();
+    assert!(banner.contains("Practice org"), "{banner}");
+    browser
+        .client
+        .find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .send_keys("admin@acme-practice.example")
+        .await
+        .unwrap();
+    browser.client.find(Locator::Css("#password")).await.unwrap().send_keys("Practice-Admin-1").await.unwrap();
+    browser.client.find(Locator::Css("#allow")).await.unwrap().click().await.unwrap();
+    let answer = browser.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("h1")).await.unwrap();
+    assert_eq!(answer.text().await.unwrap(), "You are signed in");
+    browser.stop().await;
+
+    app.expect_text("#signed-in-org", "Acme Corporation (practice)").await;
+    app.expect_text("#signed-in-environment", "Production").await;
+    app.expect_text("#signed-in-region", "US1").await;
+    app.screenshot("signed-in").await;
+    app.click("#primary").await;
+    app.on_step("install").await;
+    app.expect_text(
+        "[data-testid='install-url-generic']",
+        "https://login.salesforce.com/packaging/installPackage.apexp?p0=04tg50000000tZD",
+    )
+    .await;
+    app.click("button[data-step='sign_in']").await;
+    app.click("#sign-out").await;
+    app.wait_for("#sign-in-skip").await;
     app.stop().await;
 }

@@ -55,6 +55,12 @@ struct Registry {
     current: Option<SessionRecord>,
 }
 
+/// The signed-in session listed in `dir`, read without touching the keychain.
+pub fn current_session(dir: &Path) -> Option<SessionRecord> {
+    let bytes = std::fs::read(dir.join("sessions.json")).ok()?;
+    serde_json::from_slice::<Registry>(&bytes).ok()?.current
+}
+
 /// Sign-in, sign-out and signed-in clients.
 #[derive(Clone)]
 pub struct Accounts {

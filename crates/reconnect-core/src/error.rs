@@ -201,6 +201,13 @@ pub enum Error {
     },
     /// No one is signed in.
     NotSignedIn,
+    /// Sign-in settings with an empty client id or port 0.
+    InvalidSignInSettings,
+    /// The practice org could not start.
+    PracticeOrg {
+        /// Why.
+        reason: String,
+    },
     /// The browser could not be opened.
     BrowserOpen {
         /// The operating system's reason.
@@ -340,6 +347,12 @@ impl Error {
                 text("err.keychain_unavailable.next", &[]),
             ),
             Error::NotSignedIn => (text("err.not_signed_in.what", &[]), text("err.not_signed_in.next", &[])),
+            Error::PracticeOrg { reason } => {
+                (text("err.practice_org.what", &[("reason", reason)]), text("err.practice_org.next", &[]))
+            }
+            Error::InvalidSignInSettings => {
+                (text("err.sign_in_settings.what", &[]), text("err.sign_in_settings.next", &[]))
+            }
             Error::ClipboardWrite { reason } => {
                 (text("err.clipboard.what", &[("reason", reason)]), text("err.clipboard.next", &[]))
             }

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::accounts::SessionRecord;
 use crate::browser::BrowserOpener;
 use crate::catalog::Catalog;
 use crate::clipboard::Clipboard;
@@ -11,7 +12,8 @@ use crate::install_link::{InstallLink, LinkKind};
 use crate::language::{text, Language, UserMessage};
 use crate::state_file::{Loaded, SavedState, StateFile};
 use crate::wizard::{Intent, Outcome};
-use crate::wizard_view::{Confirmation, Problem, Screen, View};
+use crate::wizard::{SignInTarget, SignedIn};
+use crate::wizard_view::{Confirmation, PracticeLogin, Problem, Screen, SignInContext, View};
 
 /// A wizard session backed by a state file.
 #[derive(Debug)]
@@ -26,6 +28,8 @@ pub struct Session {
     load_notice: Option<UserMessage>,
     /// Why the last save failed; cleared by the next successful save.
     save_failure: Option<UserMessage>,
+    /// Sign-in progress and the practice org, which live only while the app runs.
+    sign_in: SignInContext,
 }
 
 #[derive(Debug)]
@@ -53,7 +57,16 @@ impl Session {
             ),
         };
         state.wizard.settle(catalog);
-        Session { state, file, catalog, os_language, feedback: None, load_notice, save_failure: None }
+        Session {
+            state,
+            file,
+            catalog,
+            os_language,
+            feedback: None,
+            load_notice,
+            save_failure: None,
+            sign_in: SignInContext::default(),
+        }
     }
 
     /// The language texts are shown in.
@@ -106,10 +119,86 @@ impl Session {
         });
     }
 
+    /// Where the next sign-in goes.
+    pub fn sign_in_target(&self) -> Result<SignInTarget, Error> {
+        self.state.wizard.sign_in_target()
+    }
+
+    /// The OAuth client and redirect port to sign in with.
+    pub fn sign_in_settings(&self) -> crate::oauth::settings::SignInSettings {
+        self.state.wizard.sign_in_settings().clone()
+    }
+
+    /// Notes which users the practice org offers, to show before it runs.
+    pub fn practice_logins(&mut self, logins: Vec<PracticeLogin>) {
+        self.sign_in.practice_logins = logins;
+    }
+
+    /// Notes that the practice org runs at `url`.
+    pub fn practice_started(&mut self, url: &str) {
+        self.sign_in.practice_url = Some(url.to_string());
+    }
+
+    /// Notes that a sign-in waits for the browser at `authorize_url`.
+    pub fn sign_in_waiting(&mut self, authorize_url: &str) {
+        self.sign_in.waiting_url = Some(authorize_url.to_string());
+        self.feedback = None;
+    }
+
+    /// Notes that the admin gave up waiting.
+    pub fn sign_in_cancelled(&mut self) {
+        self.sign_in.waiting_url = None;
+    }
+
+    /// Records how a sign-in ended.
+    pub fn sign_in_finished(&mut self, result: Result<SessionRecord, Error>) {
+        self.sign_in.waiting_url = None;
+        match result {
+            Ok(record) => {
+                self.state.wizard.record_sign_in(SignedIn { instance: record.instance, facts: record.facts });
+                self.feedback = None;
+            }
+            Err(e) => self.feedback = Some(Feedback::Problem(e.user_message())),
+        }
+        self.save();
+    }
+
+    /// Records how a sign-out ended.
+    pub fn sign_out_finished(&mut self, result: Result<(), Error>) {
+        match result {
+            Ok(()) => {
+                self.state.wizard.record_sign_out();
+                self.feedback = None;
+            }
+            Err(e) => self.feedback = Some(Feedback::Problem(e.user_message())),
+        }
+        self.save();
+    }
+
+    /// Reports a failure of a step the shell took for the session (starting the practice
+    /// org, listening for the callback).
+    pub fn report(&mut self, error: &Error) {
+        self.feedback = Some(Feedback::Problem(error.user_message()));
+    }
+
+    /// Aligns the wizard with the shared session list at start-up: a sign-in that was ended
+    /// elsewhere (for example by `reconnect logout`) is not shown as current.
+    pub fn sync_signed_in(&mut self, current: Option<&SessionRecord>) {
+        let still = match (self.state.wizard.signed_in(), current) {
+            (Some(w), Some(c)) => w.instance == c.instance && w.facts.org_id == c.facts.org_id,
+            (Some(_), None) => false,
+            (None, _) => return,
+        };
+        if !still {
+            self.state.wizard.record_sign_out();
+            self.save();
+        }
+    }
+
     /// The screen to show.
     pub fn view(&self) -> View {
         let l = self.language();
-        let mut view = View::build(&self.state.wizard, self.catalog, l, self.state.language);
+        let mut view = View::build(&self.state.wizard, self.catalog, &self.sign_in, l, self.state.language);
         match &self.feedback {
             Some(Feedback::Problem(m)) => view.problem = Some(Problem::from_message(m, l)),
             Some(Feedback::RegionUnknown(reason)) => {

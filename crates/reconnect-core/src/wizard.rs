@@ -8,8 +8,13 @@ use crate::catalog::{Catalog, Package, UseCase};
 use crate::error::Error;
 use crate::install_link::{install_links, InstallLinks, OrgTarget};
 use crate::language::text;
+use crate::oauth::server::{sign_in_server, PRODUCTION_LOGIN, SANDBOX_LOGIN};
+use crate::oauth::settings::SignInSettings;
 use crate::pasted_host::PastedHost;
 use crate::region::{detect_region, detect_region_from_host, Confidence, Edition, Region, RegionDetection, TenantHost};
+use crate::salesforce::instance::InstanceUrl;
+use crate::salesforce::org_facts::OrgFacts;
+use crate::salesforce_host::LoginKind;
 use crate::salesforce_host::{detect_org, Environment, OrgDetection};
 
 /// A step of the wizard, in order.
@@ -22,13 +27,15 @@ pub enum Step {
     Region,
     /// Which Salesforce org.
     Org,
+    /// Sign in to the org.
+    SignIn,
     /// Install the package.
     Install,
 }
 
 impl Step {
     /// Every step, in order.
-    pub const ALL: [Step; 4] = [Step::UseCase, Step::Region, Step::Org, Step::Install];
+    pub const ALL: [Step; 5] = [Step::UseCase, Step::Region, Step::Org, Step::SignIn, Step::Install];
 
     /// The snake-case code used in files, links and the UI.
     pub fn code(self) -> &'static str {
@@ -36,6 +43,7 @@ impl Step {
             Step::UseCase => "use_case",
             Step::Region => "region",
             Step::Org => "org",
+            Step::SignIn => "sign_in",
             Step::Install => "install",
         }
     }
@@ -135,14 +143,26 @@ pub enum OrgAnswer {
         /// The environment.
         environment: Environment,
     },
+    /// The embedded practice org.
+    Practice,
 }
 
 impl OrgAnswer {
-    /// What install links need to know.
+    /// What install links need to know, from the answer alone.
     pub fn target(&self) -> OrgTarget {
         match self {
             OrgAnswer::Detected(d) => OrgTarget { environment: d.environment, my_domain: d.my_domain.clone() },
             OrgAnswer::Chosen { environment } => OrgTarget { environment: *environment, my_domain: None },
+            OrgAnswer::Practice => OrgTarget { environment: Environment::Production, my_domain: None },
+        }
+    }
+
+    /// The environment the answer suggests, when it is a guess from an address or a choice.
+    fn guessed_environment(&self) -> Option<Environment> {
+        match self {
+            OrgAnswer::Detected(d) => Some(d.environment),
+            OrgAnswer::Chosen { environment } => Some(*environment),
+            OrgAnswer::Practice => None,
         }
     }
 }
@@ -152,6 +172,7 @@ impl OrgAnswer {
 enum OrgAnswerFile {
     Detected { host: String },
     Chosen { environment: Environment },
+    Practice,
 }
 
 impl TryFrom<OrgAnswerFile> for OrgAnswer {
@@ -161,6 +182,7 @@ impl TryFrom<OrgAnswerFile> for OrgAnswer {
         match f {
             OrgAnswerFile::Detected { host } => Ok(OrgAnswer::Detected(detect_org(&host)?)),
             OrgAnswerFile::Chosen { environment } => Ok(OrgAnswer::Chosen { environment }),
+            OrgAnswerFile::Practice => Ok(OrgAnswer::Practice),
         }
     }
 }
@@ -170,6 +192,7 @@ impl From<OrgAnswer> for OrgAnswerFile {
         match a {
             OrgAnswer::Detected(d) => OrgAnswerFile::Detected { host: d.host },
             OrgAnswer::Chosen { environment } => OrgAnswerFile::Chosen { environment },
+            OrgAnswer::Practice => OrgAnswerFile::Practice,
         }
     }
 }
@@ -203,6 +226,13 @@ pub enum Intent {
         /// The environment.
         environment: Environment,
     },
+    /// Use the embedded practice org instead of a real one.
+    ChoosePracticeOrg,
+    /// Change which OAuth client and redirect port the sign-in uses.
+    SetSignInSettings {
+        /// The settings.
+        settings: SignInSettings,
+    },
     /// Go to the next step.
     Next,
     /// Go to the previous step.
@@ -232,11 +262,40 @@ pub struct Wizard {
     use_case: Option<UseCase>,
     region: Option<RegionAnswer>,
     org: Option<OrgAnswer>,
+    #[serde(default)]
+    sign_in_settings: SignInSettings,
+    #[serde(default)]
+    signed_in: Option<SignedIn>,
+}
+
+/// Who is signed in and what the org's API said (no tokens: those stay in the keychain).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedIn {
+    /// The org's API origin.
+    pub instance: InstanceUrl,
+    /// The org's facts.
+    pub facts: OrgFacts,
+}
+
+/// Where the sign-in happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInTarget {
+    /// The embedded practice org.
+    Practice,
+    /// A real org's login host.
+    Org(InstanceUrl),
 }
 
 impl Default for Wizard {
     fn default() -> Self {
-        Wizard { current: Step::UseCase, use_case: None, region: None, org: None }
+        Wizard {
+            current: Step::UseCase,
+            use_case: None,
+            region: None,
+            org: None,
+            sign_in_settings: SignInSettings::default(),
+            signed_in: None,
+        }
     }
 }
 
@@ -261,6 +320,80 @@ impl Wizard {
         self.org.as_ref()
     }
 
+    /// The sign-in settings.
+    pub fn sign_in_settings(&self) -> &SignInSettings {
+        &self.sign_in_settings
+    }
+
+    /// The signed-in org, if any.
+    pub fn signed_in(&self) -> Option<&SignedIn> {
+        self.signed_in.as_ref()
+    }
+
+    /// Records a finished sign-in.
+    pub fn record_sign_in(&mut self, signed_in: SignedIn) {
+        self.signed_in = Some(signed_in);
+    }
+
+    /// Forgets the sign-in (after sign-out, or when the shared session is gone).
+    pub fn record_sign_out(&mut self) {
+        self.signed_in = None;
+    }
+
+    /// Where to sign in, from the org answer: the My Domain when known, else the generic
+    /// login for the environment, or the practice org.
+    pub fn sign_in_target(&self) -> Result<SignInTarget, Error> {
+        let org = self.org.as_ref().ok_or(Error::StepUnreachable)?;
+        Ok(match org {
+            OrgAnswer::Practice => SignInTarget::Practice,
+            OrgAnswer::Detected(d) => SignInTarget::Org(sign_in_server(Some(&d.host))?),
+            OrgAnswer::Chosen { environment } => SignInTarget::Org(InstanceUrl::parse(match environment.login() {
+                LoginKind::Production => PRODUCTION_LOGIN,
+                LoginKind::Sandbox => SANDBOX_LOGIN,
+            })?),
+        })
+    }
+
+    /// The org for install links: the answer, corrected by the org's own API once signed in
+    /// (its environment wins over the guess from the address).
+    pub fn org_target(&self) -> Option<OrgTarget> {
+        let mut target = self.org.as_ref()?.target();
+        if let Some(s) = &self.signed_in {
+            target.environment = s.facts.environment;
+            if target.my_domain.is_none() && !s.instance.is_loopback() {
+                target.my_domain = s.instance.as_str().parse().ok();
+            }
+        }
+        Some(target)
+    }
+
+    /// Where what the org's API said disagrees with the answers, in both languages.
+    pub fn disagreements(&self) -> Vec<crate::language::Text> {
+        let mut out = Vec::new();
+        let Some(s) = &self.signed_in else { return out };
+        if let Some(guess) = self.org.as_ref().and_then(OrgAnswer::guessed_environment) {
+            if guess != s.facts.environment {
+                let (g, a) = (guess.name(), s.facts.environment.name());
+                out.push(crate::language::Text {
+                    en: text("signin.note.environment", &[("guess", &g.en), ("actual", &a.en)]).en,
+                    ja: text("signin.note.environment", &[("guess", &g.ja), ("actual", &a.ja)]).ja,
+                });
+            }
+        }
+        let evidence = &s.facts.region;
+        if evidence.conflicting() {
+            out.push(text("signin.note.region_conflict", &[]));
+        } else if let (Some(org_edition), Some(answer)) = (evidence.edition(), &self.region) {
+            if org_edition != answer.edition() {
+                out.push(text(
+                    "signin.note.region_differs",
+                    &[("org", org_edition.label()), ("answer", answer.edition().label())],
+                ));
+            }
+        }
+        out
+    }
+
     /// The package for the chosen use case.
     pub fn package<'c>(&self, catalog: &'c Catalog) -> Option<&'c Package> {
         self.use_case.map(|u| catalog.package_for(u))
@@ -275,7 +408,7 @@ impl Wizard {
         } else {
             package.edition_for(None).ok()?
         };
-        Some(install_links(catalog, edition, &self.org.as_ref()?.target()))
+        Some(install_links(catalog, edition, &self.org_target()?))
     }
 
     /// Whether a step is part of this admin's path: the region only matters for packages
@@ -284,7 +417,7 @@ impl Wizard {
         match step {
             Step::UseCase | Step::Install => true,
             Step::Region => self.package(catalog).is_none_or(Package::needs_region),
-            Step::Org => self.package(catalog).is_none_or(Package::installable),
+            Step::Org | Step::SignIn => self.package(catalog).is_none_or(Package::installable),
         }
     }
 
@@ -294,14 +427,24 @@ impl Wizard {
             Step::UseCase => self.use_case.is_some(),
             Step::Region => self.region.is_some(),
             Step::Org => self.org.is_some(),
+            Step::SignIn => self.signed_in.is_some(),
             Step::Install => false,
         }
     }
 
-    /// Whether a step can be opened: it applies and every applicable step before it is done.
+    /// Whether a step may be passed unanswered: the install link works without signing in,
+    /// and an admin whose sign-in Salesforce blocks needs exactly that link.
+    pub fn is_optional(step: Step) -> bool {
+        step == Step::SignIn
+    }
+
+    /// Whether a step can be opened: it applies and every required step before it is done.
     pub fn is_reachable(&self, step: Step, catalog: &Catalog) -> bool {
         self.applies(step, catalog)
-            && Step::ALL.into_iter().filter(|s| *s < step && self.applies(*s, catalog)).all(|s| self.is_complete(s))
+            && Step::ALL
+                .into_iter()
+                .filter(|s| *s < step && self.applies(*s, catalog))
+                .all(|s| self.is_complete(s) || Self::is_optional(s))
     }
 
     /// What the step still needs, in both languages.
@@ -310,6 +453,7 @@ impl Wizard {
             Step::UseCase => text("wizard.missing.use_case", &[]),
             Step::Region => text("wizard.missing.region", &[]),
             Step::Org => text("wizard.missing.org", &[]),
+            Step::SignIn => text("wizard.missing.sign_in", &[]),
             Step::Install => text("wizard.missing.install", &[]),
         }
     }
@@ -348,15 +492,27 @@ impl Wizard {
             }
             Intent::DetectOrg { input } => {
                 self.require_step(Step::Org)?;
-                self.org = None;
-                self.org = Some(OrgAnswer::Detected(detect_org(&input)?));
+                self.set_org(None);
+                self.set_org(Some(OrgAnswer::Detected(detect_org(&input)?)));
             }
             Intent::ChooseEnvironment { environment } => {
                 self.require_step(Step::Org)?;
-                self.org = Some(OrgAnswer::Chosen { environment });
+                self.set_org(Some(OrgAnswer::Chosen { environment }));
+            }
+            Intent::ChoosePracticeOrg => {
+                self.require_step(Step::Org)?;
+                self.set_org(Some(OrgAnswer::Practice));
+            }
+            Intent::SetSignInSettings { settings } => {
+                self.require_step(Step::SignIn)?;
+                if settings.client_id.trim().is_empty() || settings.port == 0 {
+                    return Err(Error::InvalidSignInSettings);
+                }
+                self.sign_in_settings =
+                    SignInSettings { client_id: settings.client_id.trim().to_string(), port: settings.port };
             }
             Intent::Next => {
-                if !self.is_complete(self.current) {
+                if !self.is_complete(self.current) && !Self::is_optional(self.current) {
                     return Err(Error::StepIncomplete { missing: self.missing(self.current) });
                 }
                 let next = Step::ALL.into_iter().find(|s| *s > self.current && self.applies(*s, catalog));
@@ -375,6 +531,14 @@ impl Wizard {
             Intent::StartOver => *self = Wizard::default(),
         }
         Ok(Outcome::Applied)
+    }
+
+    /// A new org answer ends the wizard's claim to a sign-in unless it is the same answer.
+    fn set_org(&mut self, org: Option<OrgAnswer>) {
+        if self.org != org {
+            self.signed_in = None;
+        }
+        self.org = org;
     }
 
     /// After loading saved state (perhaps written with another catalog), moves the admin back
@@ -403,8 +567,30 @@ mod tests {
         }
     }
 
+    fn facts(environment: Environment, region_url: &str) -> OrgFacts {
+        use crate::salesforce::org_facts::{EndpointFinding, RegionEvidence};
+        let RegionDetection::Found { regions, edition, .. } = detect_region(region_url).unwrap() else { panic!() };
+        OrgFacts {
+            org_id: "00D5g00000PRACTIAA".into(),
+            name: "Acme".into(),
+            instance_name: "NA224".into(),
+            organization_type: "Enterprise Edition".into(),
+            environment,
+            username: "admin@acme.example".into(),
+            region: RegionEvidence {
+                findings: vec![EndpointFinding {
+                    source: "RemoteProxy".into(),
+                    url: region_url.into(),
+                    regions,
+                    edition,
+                }],
+            },
+            status_url: "https://status.salesforce.com/instances/NA224".into(),
+        }
+    }
+
     #[test]
-    fn data_sync_walks_use_case_region_org_install() {
+    fn data_sync_walks_use_case_region_org_sign_in_install() {
         let mut w = Wizard::default();
         walk(
             &mut w,
@@ -417,9 +603,101 @@ mod tests {
                 Intent::Next,
             ],
         );
+        assert_eq!(w.current(), Step::SignIn);
+        assert_eq!(
+            w.sign_in_target().unwrap(),
+            SignInTarget::Org(InstanceUrl::parse("https://acme--uat.sandbox.my.salesforce.com").unwrap())
+        );
+        assert!(w.is_reachable(Step::Install, catalog()), "signing in is optional");
+        let instance = InstanceUrl::parse("https://acme--uat.sandbox.my.salesforce.com").unwrap();
+        w.record_sign_in(SignedIn {
+            instance,
+            facts: facts(Environment::Sandbox, "https://acme.eu.gainsightcloud.com"),
+        });
+        assert!(w.disagreements().is_empty());
+        walk(&mut w, vec![Intent::Next]);
         assert_eq!(w.current(), Step::Install);
         assert_eq!(w.region().unwrap().edition(), Edition::Eu);
-        assert_eq!(w.org().unwrap().target().environment, Environment::Sandbox);
+        assert_eq!(w.org_target().unwrap().environment, Environment::Sandbox);
+    }
+
+    #[test]
+    fn the_orgs_own_answers_win_and_disagreements_are_named() {
+        let mut w = Wizard::default();
+        walk(
+            &mut w,
+            vec![
+                Intent::ChooseUseCase { use_case: UseCase::DataSync },
+                Intent::Next,
+                Intent::ChooseRegion { region: Region::Eu },
+                Intent::Next,
+                Intent::ChooseEnvironment { environment: Environment::Production },
+                Intent::Next,
+            ],
+        );
+        assert_eq!(
+            w.sign_in_target().unwrap(),
+            SignInTarget::Org(InstanceUrl::parse("https://login.salesforce.com").unwrap())
+        );
+        let instance = InstanceUrl::parse("https://acme--uat.sandbox.my.salesforce.com").unwrap();
+        w.record_sign_in(SignedIn { instance, facts: facts(Environment::Sandbox, "https://acme.gainsightcloud.com") });
+        let notes = w.disagreements();
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].en.contains("Sandbox") && notes[0].en.contains("Production"));
+        assert!(notes[1].en.contains("US") && notes[1].en.contains("EU"));
+        let target = w.org_target().unwrap();
+        assert_eq!(target.environment, Environment::Sandbox);
+        assert_eq!(target.my_domain.unwrap().host(), "acme--uat.sandbox.my.salesforce.com");
+    }
+
+    #[test]
+    fn a_new_org_answer_drops_the_sign_in_and_practice_org_signs_in_locally() {
+        let mut w = Wizard::default();
+        walk(
+            &mut w,
+            vec![
+                Intent::ChooseUseCase { use_case: UseCase::DataSync },
+                Intent::Next,
+                Intent::ChooseRegion { region: Region::Us1 },
+                Intent::Next,
+            ],
+        );
+        walk(&mut w, vec![Intent::ChoosePracticeOrg]);
+        assert_eq!(w.sign_in_target().unwrap(), SignInTarget::Practice);
+        let instance = InstanceUrl::parse("http://127.0.0.1:4100").unwrap();
+        w.record_sign_in(SignedIn {
+            instance,
+            facts: facts(Environment::Production, "https://acme.gainsightcloud.com"),
+        });
+        walk(&mut w, vec![Intent::ChoosePracticeOrg]);
+        assert!(w.signed_in().is_some(), "the same answer keeps the sign-in");
+        walk(&mut w, vec![Intent::DetectOrg { input: "acme.my.salesforce.com".into() }]);
+        assert!(w.signed_in().is_none());
+    }
+
+    #[test]
+    fn sign_in_settings_are_checked_and_kept() {
+        let mut w = Wizard::default();
+        walk(
+            &mut w,
+            vec![
+                Intent::ChooseUseCase { use_case: UseCase::DataSync },
+                Intent::Next,
+                Intent::ChooseRegion { region: Region::Us1 },
+                Intent::Next,
+                Intent::ChoosePracticeOrg,
+                Intent::Next,
+            ],
+        );
+        let bad = SignInSettings { client_id: " ".into(), port: 1717 };
+        assert!(matches!(
+            w.apply(Intent::SetSignInSettings { settings: bad }, catalog()),
+            Err(Error::InvalidSignInSettings)
+        ));
+        let mine = SignInSettings { client_id: "3MVG9my.app".into(), port: 8765 };
+        walk(&mut w, vec![Intent::SetSignInSettings { settings: mine.clone() }]);
+        let back: Wizard = serde_json::from_str(&serde_json::to_string(&w).unwrap()).unwrap();
+        assert_eq!(back.sign_in_settings(), &mine);
     }
 
     #[test]

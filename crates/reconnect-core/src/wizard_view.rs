@@ -6,9 +6,10 @@ use serde::Serialize;
 use crate::catalog::{Catalog, PackageStatus, UseCase};
 use crate::install_link::LinkKind;
 use crate::language::{Language, UserMessage};
+use crate::oauth::settings::SignInSettings;
 use crate::region::{Confidence, Region, RegionDetection};
 use crate::salesforce_host::{Environment, HostKind};
-use crate::wizard::{OrgAnswer, RegionAnswer, Step, Wizard};
+use crate::wizard::{OrgAnswer, RegionAnswer, SignInTarget, Step, Wizard};
 
 /// The whole screen.
 #[derive(Debug, Clone, Serialize)]
@@ -104,6 +105,11 @@ pub enum Primary {
     },
     /// Open the recommended install link.
     OpenInstallLink,
+    /// Start signing in (disabled while a sign-in waits for the browser).
+    SignIn {
+        /// Whether a sign-in is waiting for the browser.
+        waiting: bool,
+    },
     /// Nothing to do on this screen.
     None,
 }
@@ -136,6 +142,25 @@ pub enum Screen {
         answer: Option<OrgSummary>,
         /// Environments to choose from when the address is not at hand.
         environment_choices: Vec<EnvironmentChoice>,
+        /// Whether the practice org is chosen.
+        practice_selected: bool,
+    },
+    /// Sign in to the org.
+    SignIn {
+        /// The host the sign-in opens.
+        target: String,
+        /// Whether it is the practice org.
+        practice: bool,
+        /// The practice org's users, when it is the practice org.
+        practice_logins: Vec<PracticeLogin>,
+        /// While waiting for the browser: the sign-in link, to copy when no browser opened.
+        waiting_url: Option<String>,
+        /// The signed-in org.
+        signed_in: Option<SignedInView>,
+        /// The OAuth client and redirect port.
+        settings: SignInSettings,
+        /// Where the org's own answers disagree with the wizard's.
+        notes: Vec<String>,
     },
     /// Install the package.
     Install {
@@ -148,6 +173,49 @@ pub enum Screen {
         /// Facts that are not confirmed and matter here.
         unconfirmed: Vec<String>,
     },
+}
+
+/// A practice org user.
+#[derive(Debug, Clone, Serialize)]
+pub struct PracticeLogin {
+    /// Username.
+    pub username: String,
+    /// Password (a practice credential).
+    pub password: String,
+}
+
+/// What the org's API said, described.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignedInView {
+    /// The signed-in user.
+    pub username: String,
+    /// The org's name.
+    pub org_name: String,
+    /// The org's id.
+    pub org_id: String,
+    /// The environment's name.
+    pub environment_name: String,
+    /// Salesforce's edition name.
+    pub organization_type: String,
+    /// The instance.
+    pub instance_name: String,
+    /// The data center the org's endpoint settings point at, when they agree.
+    pub region_label: Option<String>,
+    /// Each endpoint setting that names a Gainsight host.
+    pub region_findings: Vec<String>,
+    /// The trust status page.
+    pub status_url: String,
+}
+
+/// What the session knows about signing in beyond the wizard's state.
+#[derive(Debug, Clone, Default)]
+pub struct SignInContext {
+    /// The sign-in link while waiting for the browser.
+    pub waiting_url: Option<String>,
+    /// The practice org's users.
+    pub practice_logins: Vec<PracticeLogin>,
+    /// The practice org's address, once it runs.
+    pub practice_url: Option<String>,
 }
 
 /// A use case to choose.
@@ -275,7 +343,13 @@ const OFFERED_ENVIRONMENTS: [Environment; 2] = [Environment::Production, Environ
 
 impl View {
     /// Builds the view of `wizard` in `language`.
-    pub fn build(wizard: &Wizard, catalog: &Catalog, language: Language, language_choice: Option<Language>) -> View {
+    pub fn build(
+        wizard: &Wizard,
+        catalog: &Catalog,
+        sign_in: &SignInContext,
+        language: Language,
+        language_choice: Option<Language>,
+    ) -> View {
         let l = language;
         let steps = Step::ALL
             .into_iter()
@@ -340,11 +414,16 @@ impl View {
                         selected: matches!(wizard.org(), Some(OrgAnswer::Chosen { environment }) if *environment == e),
                     })
                     .collect(),
+                practice_selected: matches!(wizard.org(), Some(OrgAnswer::Practice)),
             },
+            Step::SignIn => sign_in_screen(wizard, sign_in, l),
             Step::Install => install_screen(wizard, catalog, l),
         };
         let primary = match (&screen, wizard.current()) {
             (Screen::Install { links: Some(_), .. }, _) => Primary::OpenInstallLink,
+            (Screen::SignIn { signed_in: None, waiting_url, .. }, _) => {
+                Primary::SignIn { waiting: waiting_url.is_some() }
+            }
             (_, Step::Install) => Primary::None,
             (_, step) => Primary::Next { enabled: wizard.is_complete(step) },
         };
@@ -417,6 +496,59 @@ fn org_summary(answer: &OrgAnswer, l: Language) -> OrgSummary {
             confidence: Confidence::Certain,
             basis: crate::language::text("org.basis.chosen", &[]).get(l).to_string(),
         },
+        OrgAnswer::Practice => OrgSummary {
+            environment: Environment::Production,
+            environment_name: crate::language::text("org.practice", &[]).get(l).to_string(),
+            my_domain: None,
+            host_kind: None,
+            confidence: Confidence::Certain,
+            basis: crate::language::text("org.basis.practice", &[]).get(l).to_string(),
+        },
+    }
+}
+
+fn sign_in_screen(wizard: &Wizard, ctx: &SignInContext, l: Language) -> Screen {
+    let target = wizard.sign_in_target();
+    let practice = matches!(target, Ok(SignInTarget::Practice));
+    let target = match target {
+        Ok(SignInTarget::Org(url)) => url.as_str().trim_start_matches("https://").to_string(),
+        Ok(SignInTarget::Practice) => ctx.practice_url.clone().unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    let signed_in = wizard.signed_in().map(|s| {
+        let f = &s.facts;
+        SignedInView {
+            username: f.username.clone(),
+            org_name: f.name.clone(),
+            org_id: f.org_id.clone(),
+            environment_name: f.environment.name().get(l).to_string(),
+            organization_type: f.organization_type.clone(),
+            instance_name: f.instance_name.clone(),
+            region_label: f
+                .region
+                .region()
+                .map(|r| r.label().to_string())
+                .or_else(|| f.region.edition().map(|e| e.label().to_string())),
+            region_findings: f
+                .region
+                .findings
+                .iter()
+                .map(|x| {
+                    let regions: Vec<&str> = x.regions.iter().map(|r| r.label()).collect();
+                    format!("{}: {} → {}", x.source, x.url, regions.join(" / "))
+                })
+                .collect(),
+            status_url: f.status_url.clone(),
+        }
+    });
+    Screen::SignIn {
+        target,
+        practice,
+        practice_logins: if practice { ctx.practice_logins.clone() } else { Vec::new() },
+        waiting_url: ctx.waiting_url.clone(),
+        signed_in,
+        settings: wizard.sign_in_settings().clone(),
+        notes: wizard.disagreements().iter().map(|t| t.get(l).to_string()).collect(),
     }
 }
 
@@ -424,7 +556,7 @@ fn install_screen(wizard: &Wizard, catalog: &Catalog, l: Language) -> Screen {
     let use_case = wizard.use_case().expect("the install step is reachable only with a use case");
     let package = catalog.package_for(use_case);
     let links = wizard.install_links(catalog).map(|links| {
-        let environment = wizard.org().expect("links need an org").target().environment;
+        let environment = wizard.org_target().expect("links need an org").environment;
         let mut ordered: Vec<LinkView> = [LinkKind::MyDomain, LinkKind::Generic]
             .into_iter()
             .filter_map(|k| links.get(k))

@@ -1,5 +1,6 @@
 // The Tauri commands, one function each. Each returns the new view to render.
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type { Intent, Language, LinkKind, View } from './view';
 
 export const backend = {
@@ -8,4 +9,9 @@ export const backend = {
   setLanguage: (language: Language | null) => invoke<View>('set_language', { language }),
   openLink: (kind: LinkKind | null) => invoke<View>('open_install_link', { kind }),
   copyLink: (kind: LinkKind | null) => invoke<View>('copy_install_link', { kind }),
+  signInStart: () => invoke<View>('sign_in_start'),
+  signInCancel: () => invoke<View>('sign_in_cancel'),
+  signOut: () => invoke<View>('sign_out'),
+  // Work that ends later (a sign-in in the browser) announces itself; the view is fetched again.
+  onViewChanged: (refresh: () => void) => listen('view-changed', refresh),
 };

@@ -2,7 +2,7 @@
 // (wizard.rs). The UI renders these; every rule stays in the core.
 
 export type Language = 'en' | 'ja';
-export type Step = 'use_case' | 'region' | 'org' | 'install';
+export type Step = 'use_case' | 'region' | 'org' | 'sign_in' | 'install';
 export type StepStatus = 'done' | 'current' | 'todo' | 'skipped';
 export type UseCase = 'data-sync' | 'embedded-ui' | 'extension-login';
 export type Region = 'us1' | 'us2' | 'eu';
@@ -114,6 +114,17 @@ export type Screen =
       host: string | null;
       answer: OrgSummary | null;
       environment_choices: EnvironmentChoice[];
+      practice_selected: boolean;
+    }
+  | {
+      step: 'sign_in';
+      target: string;
+      practice: boolean;
+      practice_logins: PracticeLogin[];
+      waiting_url: string | null;
+      signed_in: SignedInView | null;
+      settings: SignInSettings;
+      notes: string[];
     }
   | {
       step: 'install';
@@ -123,7 +134,33 @@ export type Screen =
       unconfirmed: string[];
     };
 
-export type Primary = { action: 'next'; enabled: boolean } | { action: 'open_install_link' } | { action: 'none' };
+export type Primary =
+  | { action: 'next'; enabled: boolean }
+  | { action: 'open_install_link' }
+  | { action: 'sign_in'; waiting: boolean }
+  | { action: 'none' };
+
+export interface PracticeLogin {
+  username: string;
+  password: string;
+}
+
+export interface SignedInView {
+  username: string;
+  org_name: string;
+  org_id: string;
+  environment_name: string;
+  organization_type: string;
+  instance_name: string;
+  region_label: string | null;
+  region_findings: string[];
+  status_url: string;
+}
+
+export interface SignInSettings {
+  client_id: string;
+  port: number;
+}
 
 export type Confirmation = { done: 'copied'; kind: LinkKind } | { done: 'opened'; kind: LinkKind };
 
@@ -147,6 +184,8 @@ export type Intent =
   | { type: 'choose_region'; region: Region }
   | { type: 'detect_org'; input: string }
   | { type: 'choose_environment'; environment: Environment }
+  | { type: 'choose_practice_org' }
+  | { type: 'set_sign_in_settings'; settings: SignInSettings }
   | { type: 'next' }
   | { type: 'back' }
   | { type: 'go_to'; step: Step }

@@ -1,0 +1,114 @@
+//! Sign-in commands: they start the core's sign-in, keep the running practice org and the
+//! waiting task, and tell the window when the view changed.
+
+use std::sync::{Arc, Mutex};
+
+use practice_org::RunningOrg;
+use reconnect_core::accounts::Accounts;
+use reconnect_core::browser::SystemBrowser;
+use reconnect_core::keychain::OsKeychain;
+use reconnect_core::oauth::loopback::SIGN_IN_TIMEOUT;
+use reconnect_core::salesforce::instance::InstanceUrl;
+use reconnect_core::session::Session;
+use reconnect_core::wizard::SignInTarget;
+use reconnect_core::wizard_view::{PracticeLogin, View};
+use reconnect_core::Error;
+use tauri::{AppHandle, Emitter, Manager, State};
+
+/// The event that tells the window to fetch the view again.
+pub const VIEW_CHANGED: &str = "view-changed";
+
+/// What the shell keeps for signing in.
+#[derive(Default)]
+pub struct SignInState {
+    practice: tokio::sync::Mutex<Option<RunningOrg>>,
+    waiting: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+}
+
+fn session<R>(app: &AppHandle, f: impl FnOnce(&mut Session) -> R) -> R {
+    let state = app.state::<Mutex<Session>>();
+    let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
+    f(&mut guard)
+}
+
+fn accounts() -> Result<Accounts, Error> {
+    Ok(Accounts::new(&reconnect_core::paths::config_dir(), Arc::new(OsKeychain::open()?)))
+}
+
+/// The practice org's users, from its default scenario (shown before it runs).
+pub fn practice_logins() -> Vec<PracticeLogin> {
+    practice_org::scenario::Scenario::named(practice_org::scenario::DEFAULT)
+        .map(|s| s.logins.into_iter().map(|l| PracticeLogin { username: l.username, password: l.password }).collect())
+        .unwrap_or_default()
+}
+
+/// The practice org's address, starting it on first use.
+async fn practice_url(app: &AppHandle, state: &SignInState) -> Result<InstanceUrl, Error> {
+    let mut practice = state.practice.lock().await;
+    if practice.is_none() {
+        let org = practice_org::start(practice_org::Config::new(practice_org::scenario::DEFAULT))
+            .await
+            .map_err(|e| Error::PracticeOrg { reason: e.to_string() })?;
+        session(app, |s| s.practice_started(org.url()));
+        *practice = Some(org);
+    }
+    InstanceUrl::parse(practice.as_ref().expect("started above").url())
+}
+
+async fn start(app: &AppHandle, state: &SignInState) -> Result<(), Error> {
+    let (target, settings) = session(app, |s| Ok::<_, Error>((s.sign_in_target()?, s.sign_in_settings())))?;
+    let server = match target {
+        SignInTarget::Org(url) => url,
+        SignInTarget::Practice => practice_url(app, state).await?,
+    };
+    let accounts = accounts()?;
+    let sign_in = accounts.begin(&server, &settings).await?;
+    session(app, |s| s.sign_in_waiting(sign_in.authorize_url()));
+    // The link is on screen, so a browser that does not open is not a failure.
+    let _ = sign_in.open_browser(&SystemBrowser);
+    let handle = app.clone();
+    let task = tauri::async_runtime::spawn(async move {
+        let result = accounts.complete(sign_in, &settings, SIGN_IN_TIMEOUT).await;
+        session(&handle, |s| s.sign_in_finished(result));
+        let _ = handle.emit(VIEW_CHANGED, ());
+    });
+    if let Some(previous) = state.waiting.lock().unwrap_or_else(|p| p.into_inner()).replace(task) {
+        previous.abort();
+    }
+    Ok(())
+}
+
+/// Starts signing in: opens the browser and returns at once; the window hears
+/// `view-changed` when the sign-in ends.
+#[tauri::command]
+pub async fn sign_in_start(app: AppHandle, state: State<'_, SignInState>) -> Result<View, ()> {
+    if let Err(e) = start(&app, &state).await {
+        session(&app, |s| s.report(&e));
+    }
+    Ok(session(&app, |s| s.view()))
+}
+
+/// Stops waiting for the browser.
+#[tauri::command]
+pub async fn sign_in_cancel(app: AppHandle, state: State<'_, SignInState>) -> Result<View, ()> {
+    if let Some(task) = state.waiting.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        task.abort();
+    }
+    Ok(session(&app, |s| {
+        s.sign_in_cancelled();
+        s.view()
+    }))
+}
+
+/// Signs out: revokes the refresh token and removes it from the keychain.
+#[tauri::command]
+pub async fn sign_out(app: AppHandle) -> Result<View, ()> {
+    let result = match accounts() {
+        Ok(a) => a.sign_out().await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    Ok(session(&app, |s| {
+        s.sign_out_finished(result);
+        s.view()
+    }))
+}
