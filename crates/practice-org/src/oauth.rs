@@ -123,21 +123,21 @@ fn loopback_redirect(uri: &str) -> bool {
 }
 
 /// Checks the parts of an authorize request that decide whether a redirect is safe.
-fn check_client(org: &Org, p: &AuthorizeParams) -> Result<(String, String, String), Response> {
+fn check_client(org: &Org, p: &AuthorizeParams) -> Result<(String, String, String), (&'static str, &'static str)> {
     let client_id = p.client_id.clone().unwrap_or_default();
     if !org.scenario.oauth_clients.contains_key(&client_id) {
-        return Err(error_page("invalid_client_id", "client identifier invalid"));
+        return Err(("invalid_client_id", "client identifier invalid"));
     }
     let redirect = p.redirect_uri.clone().unwrap_or_default();
     if !loopback_redirect(&redirect) {
-        return Err(error_page("redirect_uri_mismatch", "redirect_uri must match configuration"));
+        return Err(("redirect_uri_mismatch", "redirect_uri must match configuration"));
     }
     if p.response_type.as_deref() != Some("code") {
-        return Err(error_page("unsupported_response_type", "response type not supported"));
+        return Err(("unsupported_response_type", "response type not supported"));
     }
     let challenge = p.code_challenge.clone().unwrap_or_default();
     if challenge.is_empty() || p.code_challenge_method.as_deref().is_some_and(|m| m != "S256") {
-        return Err(error_page("invalid_request", "missing required code challenge"));
+        return Err(("invalid_request", "missing required code challenge"));
     }
     Ok((client_id, redirect, challenge))
 }
@@ -204,8 +204,8 @@ button.allow {{ background: #1f5fcc; border-color: #1f5fcc; color: #fff; font-we
 
 async fn authorize_page(State(state): State<Shared>, Query(p): Query<AuthorizeParams>) -> Response {
     let org = lock(&state);
-    if let Err(page) = check_client(&org, &p) {
-        return page;
+    if let Err((error, description)) = check_client(&org, &p) {
+        return error_page(error, description);
     }
     login_page(&org, &p, None)
 }
@@ -214,7 +214,7 @@ async fn authorize_submit(State(state): State<Shared>, Form(p): Form<AuthorizePa
     let mut org = lock(&state);
     let (client_id, redirect, challenge) = match check_client(&org, &p) {
         Ok(x) => x,
-        Err(page) => return page,
+        Err((error, description)) => return error_page(error, description),
     };
     let state_param = p.state.clone().unwrap_or_default();
     let with_state = |mut params: Vec<(&'static str, String)>| {

@@ -1,0 +1,209 @@
+//! `reconnect practice-org`, `login`, `whoami` and `logout` as separate processes, the way an
+//! admin or a script runs them, against the real keychain (run under `make test`). Afterwards
+//! no token issued during the run may appear in any output, state file or temporary file.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, SystemTime};
+
+use reconnect_core::keychain::{OsKeychain, SecretStore};
+use serde_json::Value;
+
+fn reconnect(config: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_reconnect"));
+    c.env("XDG_CONFIG_HOME", config).env("LANG", "en_US.UTF-8");
+    c
+}
+
+struct PracticeOrg {
+    child: Child,
+    url: String,
+}
+
+impl Drop for PracticeOrg {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn practice_org(config: &Path) -> PracticeOrg {
+    let mut child = reconnect(config).args(["practice-org", "--json"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert_eq!(v["scenario"], "production-us-revoked");
+    PracticeOrg { child, url: v["url"].as_str().unwrap().to_string() }
+}
+
+/// Fills the practice org's login form over HTTP and follows the redirect to the CLI.
+fn browser(authorize_url: &str, username: &str, password: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let url = url::Url::parse(authorize_url).unwrap();
+        let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        form.extend([
+            ("username".into(), username.into()),
+            ("password".into(), password.into()),
+            ("decision".into(), "allow".into()),
+        ]);
+        let r = http
+            .post(format!("{}{}", url.origin().ascii_serialization(), url.path()))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let back = r.headers()["location"].to_str().unwrap().to_string();
+        http.get(back).send().await.unwrap();
+    });
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `reconnect login --no-browser`, answered by the HTTP "browser" as soon as it prints the link.
+fn login(config: &Path, org: &str, who: (&str, &str)) -> Run {
+    let port = free_port().to_string();
+    let mut child = reconnect(config)
+        .args(["login", "--org", org, "--no-browser", "--port", &port, "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        seen.push_str(&line);
+        if let Some(url) = line.trim().strip_prefix("http").map(|rest| format!("http{rest}")) {
+            browser(&url, who.0, who.1);
+            break;
+        }
+    }
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    seen.push_str(&rest);
+    let out = child.wait_with_output().unwrap();
+    Run { code: out.status.code().unwrap(), stdout: String::from_utf8_lossy(&out.stdout).into(), stderr: seen }
+}
+
+fn run(config: &Path, args: &[&str]) -> Run {
+    let out = reconnect(config).args(args).output().unwrap();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
+
+fn files_under(dir: &Path, since: SystemTime, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        let Ok(meta) = std::fs::symlink_metadata(&p) else { continue };
+        if meta.is_dir() {
+            files_under(&p, since, out);
+        } else if meta.is_file() && meta.modified().is_ok_and(|m| m >= since) && meta.len() < 50_000_000 {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn cli_signs_in_reads_the_org_signs_out_and_leaks_no_token() {
+    let started = SystemTime::now() - Duration::from_secs(1);
+    let config = tempfile::tempdir().unwrap();
+    let org = practice_org(config.path());
+
+    let signed_in = login(config.path(), &org.url, ("admin@acme-practice.example", "Practice-Admin-1"));
+    assert_eq!(signed_in.code, 0, "{}\n{}", signed_in.stdout, signed_in.stderr);
+    let facts: Value = serde_json::from_str(&signed_in.stdout).unwrap();
+    assert_eq!(facts["facts"]["environment"], "production");
+    assert_eq!(facts["facts"]["instance_name"], "NA224");
+
+    // The app reads the same keychain entry and session list.
+    let account = format!("salesforce/{}/{}", facts["org_id"].as_str().unwrap(), facts["user_id"].as_str().unwrap());
+    let blob = OsKeychain::open().unwrap().get(&account).unwrap().expect("tokens in the keychain");
+    let tokens: Value = serde_json::from_str(blob.expose()).unwrap();
+    let secrets: Vec<String> =
+        ["access_token", "refresh_token"].iter().map(|k| tokens[k].as_str().unwrap().to_string()).collect();
+
+    let whoami = run(config.path(), &["whoami", "--json"]);
+    assert_eq!(whoami.code, 0, "{}", whoami.stderr);
+    let me: Value = serde_json::from_str(&whoami.stdout).unwrap();
+    assert_eq!(me["username"], "admin@acme-practice.example");
+    assert_eq!(me["facts"]["region"]["findings"][0]["regions"][0], "us1");
+    let human = run(config.path(), &["whoami"]);
+    assert!(human.stdout.contains("Acme Corporation (practice)") && human.stdout.contains("US1"), "{}", human.stdout);
+
+    let blocked =
+        login(config.path(), &org.url, ("gainsight.integration@acme-practice.example", "Practice-Integration-1"));
+    assert_eq!(blocked.code, 2);
+    // With --json the error is JSON on stdout, in both languages.
+    let error: Value = serde_json::from_str(&blocked.stdout).unwrap();
+    assert!(error["error"]["what"]["en"].as_str().unwrap().contains("not installed in this org"), "{error}");
+    assert!(error["error"]["next"]["en"].as_str().unwrap().contains("Approve Uninstalled Connected Apps"), "{error}");
+    assert!(error["error"]["next"]["ja"].as_str().unwrap().contains("未インストール"), "{error}");
+
+    let out = run(config.path(), &["logout"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("admin@acme-practice.example"));
+    assert!(OsKeychain::open().unwrap().get(&account).unwrap().is_none());
+    let after = run(config.path(), &["whoami"]);
+    assert_eq!(after.code, 2);
+    assert!(after.stderr.contains("No one is signed in"), "{}", after.stderr);
+
+    // No token in anything the run printed or wrote.
+    let mut texts = vec![
+        signed_in.stdout,
+        signed_in.stderr,
+        whoami.stdout,
+        whoami.stderr,
+        human.stdout,
+        blocked.stdout,
+        blocked.stderr,
+        out.stdout,
+        after.stderr,
+    ];
+    let mut files = Vec::new();
+    files_under(config.path(), started, &mut files);
+    if let Ok(scratch) = std::env::var("RECONNECT_TEST_SCRATCH") {
+        files_under(Path::new(&scratch), started, &mut files);
+    }
+    files_under(&std::env::temp_dir(), started, &mut files);
+    assert!(!files.is_empty());
+    for f in &files {
+        if let Ok(bytes) = std::fs::read(f) {
+            texts.push(String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    for secret in &secrets {
+        for (i, text) in texts.iter().enumerate() {
+            assert!(
+                !text.contains(secret.as_str()),
+                "a token leaked into output or file #{i} ({:?})",
+                files.get(i.saturating_sub(9))
+            );
+        }
+    }
+}
+
+#[test]
+fn login_refuses_addresses_that_are_not_salesforce() {
+    let config = tempfile::tempdir().unwrap();
+    let out = run(config.path(), &["login", "--org", "https://salesforce.com.evil.example", "--no-browser"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("not a Salesforce address"), "{}", out.stderr);
+}
