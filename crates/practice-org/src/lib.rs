@@ -2,6 +2,7 @@
 //! offline demo and admin training. It speaks Salesforce's OAuth and REST wire formats closely
 //! enough that third-party Salesforce clients work against it unchanged.
 
+mod install;
 mod oauth;
 mod rest;
 pub mod scenario;

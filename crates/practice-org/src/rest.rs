@@ -71,6 +71,8 @@ async fn api(
             Err(e) => return SfError::malformed(format!("JSON_PARSER_ERROR: {e}")).into_response(),
         }
     };
+    let behaviour = org.scenario.install.clone();
+    crate::install::advance(&mut org.store, &behaviour);
     match dispatch(&mut org, &method, &rest, &params, body) {
         Ok((status, Value::Null)) => status.into_response(),
         Ok((status, v)) => (status, Json(v)).into_response(),

@@ -51,6 +51,9 @@ pub struct Scenario {
     pub logins: Vec<Login>,
     /// The org's records by object.
     pub records: BTreeMap<String, Vec<Record>>,
+    /// How package installs end.
+    #[serde(default)]
+    pub install: crate::install::InstallBehaviour,
 }
 
 impl Scenario {

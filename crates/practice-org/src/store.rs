@@ -179,6 +179,10 @@ impl Store {
         }
         let id = self.new_id(&def.prefix);
         row.insert("Id".into(), Value::String(id.clone()));
+        if object == "PackageInstallRequest" {
+            // The installer decides the status, never the caller.
+            row.insert("Status".into(), Value::String("IN_PROGRESS".into()));
+        }
         if def.fields.contains_key("CreatedDate") {
             row.insert("CreatedDate".into(), Value::String(time::format_ms(time::now_ms())));
         }
@@ -187,6 +191,20 @@ impl Store {
         }
         self.records.entry(object.to_string()).or_default().push(row);
         Ok(id)
+    }
+
+    /// Adds a record as the org itself would (no API rules), filling absent fields with null.
+    pub fn put(&mut self, object: &str, mut row: Record) {
+        for field in self.schema.def(object).fields.keys() {
+            row.entry(field.clone()).or_insert(Value::Null);
+        }
+        self.records.entry(object.to_string()).or_default().push(row);
+    }
+
+    /// A fresh id for a record of `object`.
+    pub fn new_record_id(&mut self, object: &str) -> String {
+        let prefix = self.schema.def(object).prefix.clone();
+        self.new_id(&prefix)
     }
 
     /// Replaces fields of an existing record (used by the org's own background work).
