@@ -22,7 +22,12 @@ pub fn run() {
             // The CLI uses the same folder, so a session started in one shows in the other.
             let dir = reconnect_core::paths::config_dir();
             let mut session = Session::open(dir.join(STATE_FILE), Language::from_os());
-            session.sync_signed_in(reconnect_core::accounts::current_session(&dir).as_ref());
+            let current = reconnect_core::accounts::current_session(&dir);
+            session.sync_signed_in(current.as_ref());
+            if current.is_some_and(|c| c.instance.is_loopback()) {
+                // A practice-org session from an earlier run: its org is gone; clear it.
+                tauri::async_runtime::spawn(sign_in_ext::forget_practice_session());
+            }
             session.practice_logins(sign_in_ext::practice_logins());
             app.manage(Mutex::new(session));
             app.manage(sign_in_ext::SignInState::default());

@@ -78,6 +78,13 @@ async fn start(app: &AppHandle, state: &SignInState) -> Result<(), Error> {
     Ok(())
 }
 
+/// Removes a practice-org session left by an earlier run (best effort: the org is gone).
+pub async fn forget_practice_session() {
+    if let Ok(a) = accounts() {
+        let _ = a.sign_out().await;
+    }
+}
+
 /// Starts signing in: opens the browser and returns at once; the window hears
 /// `view-changed` when the sign-in ends.
 #[tauri::command]

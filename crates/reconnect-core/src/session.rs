@@ -185,6 +185,8 @@ impl Session {
     /// elsewhere (for example by `reconnect logout`) is not shown as current.
     pub fn sync_signed_in(&mut self, current: Option<&SessionRecord>) {
         let still = match (self.state.wizard.signed_in(), current) {
+            // The practice org lives only as long as the app that ran it.
+            (Some(w), _) if w.instance.is_loopback() => false,
             (Some(w), Some(c)) => w.instance == c.instance && w.facts.org_id == c.facts.org_id,
             (Some(_), None) => false,
             (None, _) => return,
@@ -336,6 +338,29 @@ mod tests {
         let v = s.view();
         assert!(v.confirmation.is_none());
         assert!(v.problem.unwrap().next.contains("Copy"));
+    }
+
+    #[test]
+    fn a_practice_org_sign_in_does_not_outlive_the_app() {
+        use crate::salesforce::instance::InstanceUrl;
+        use crate::salesforce::org_facts::{OrgFacts, RegionEvidence};
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = at_install_step(dir.path());
+        let facts = OrgFacts {
+            org_id: "00D5g00000PRACTEA5".into(),
+            name: "Acme".into(),
+            instance_name: "NA224".into(),
+            organization_type: "Enterprise Edition".into(),
+            environment: crate::salesforce_host::Environment::Production,
+            username: "admin@acme-practice.example".into(),
+            region: RegionEvidence { findings: vec![] },
+            status_url: String::new(),
+        };
+        s.state
+            .wizard
+            .record_sign_in(SignedIn { instance: InstanceUrl::parse("http://127.0.0.1:4100").unwrap(), facts });
+        s.sync_signed_in(None);
+        assert!(s.state().wizard.signed_in().is_none());
     }
 
     #[test]
