@@ -47,23 +47,31 @@ async fn token(base: &str, form: &[(&str, &str)]) -> (u16, Value) {
     (r.status().as_u16(), r.json().await.unwrap())
 }
 
-async fn sign_in(base: &str) -> Value {
-    let pairs = authorize(base, "PlatformCLI", "admin@acme-practice.example", "Practice-Admin-1").await;
-    assert_eq!(get(&pairs, "state"), Some("st-123"));
-    let code = get(&pairs, "code").unwrap().to_string();
-    let (status, body) = token(
+/// Exchanges a code at the token endpoint with `verifier`.
+async fn exchange(base: &str, code: &str, verifier: &str) -> (u16, Value) {
+    token(
         base,
         &[
             ("grant_type", "authorization_code"),
-            ("code", &code),
+            ("code", code),
             ("client_id", "PlatformCLI"),
             ("redirect_uri", REDIRECT),
-            ("code_verifier", VERIFIER),
+            ("code_verifier", verifier),
         ],
     )
-    .await;
+    .await
+}
+
+async fn sign_in_as(base: &str, username: &str) -> Value {
+    let pairs = authorize(base, "PlatformCLI", username, "Practice-Admin-1").await;
+    assert_eq!(get(&pairs, "state"), Some("st-123"));
+    let (status, body) = exchange(base, get(&pairs, "code").unwrap(), VERIFIER).await;
     assert_eq!(status, 200, "{body}");
     body
+}
+
+async fn sign_in(base: &str) -> Value {
+    sign_in_as(base, "admin@acme-practice.example").await
 }
 
 #[tokio::test]
@@ -104,30 +112,10 @@ async fn wrong_verifier_reused_code_and_wrong_redirect_are_refused() {
     let org = start(Config::new("production-us-revoked")).await.unwrap();
     let pairs = authorize(org.url(), "PlatformCLI", "admin@acme-practice.example", "Practice-Admin-1").await;
     let code = get(&pairs, "code").unwrap().to_string();
-    let (status, body) = token(
-        org.url(),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", "PlatformCLI"),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", "wrong"),
-        ],
-    )
-    .await;
+    let (status, body) = exchange(org.url(), &code, "wrong").await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
     // A code is spent by its first use, right or wrong.
-    let (status, _) = token(
-        org.url(),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", "PlatformCLI"),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await;
+    let (status, _) = exchange(org.url(), &code, VERIFIER).await;
     assert_eq!(status, 400);
 }
 
@@ -325,20 +313,7 @@ async fn fault_knobs_expire_sessions_limit_requests_and_fail_a_share() {
 }
 
 async fn sign_in_eu(base: &str) -> Value {
-    let pairs = authorize(base, "PlatformCLI", "admin@acme-practice.example.uat", "Practice-Admin-1").await;
-    let code = get(&pairs, "code").unwrap().to_string();
-    token(
-        base,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", "PlatformCLI"),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await
-    .1
+    sign_in_as(base, "admin@acme-practice.example.uat").await
 }
 
 #[tokio::test]

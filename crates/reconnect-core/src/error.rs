@@ -203,6 +203,11 @@ pub enum Error {
     NotSignedIn,
     /// Sign-in settings with an empty client id or port 0.
     InvalidSignInSettings,
+    /// No user with that username.
+    UserNotFound {
+        /// The username.
+        username: String,
+    },
     /// The practice org could not start.
     PracticeOrg {
         /// Why.
@@ -347,6 +352,9 @@ impl Error {
                 text("err.keychain_unavailable.next", &[]),
             ),
             Error::NotSignedIn => (text("err.not_signed_in.what", &[]), text("err.not_signed_in.next", &[])),
+            Error::UserNotFound { username } => {
+                (text("err.user_not_found.what", &[("username", username)]), text("err.user_not_found.next", &[]))
+            }
             Error::PracticeOrg { reason } => {
                 (text("err.practice_org.what", &[("reason", reason)]), text("err.practice_org.next", &[]))
             }

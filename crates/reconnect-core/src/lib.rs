@@ -12,6 +12,7 @@ pub mod install_link;
 pub mod keychain;
 pub mod language;
 pub mod oauth;
+pub mod oauth_user;
 pub mod pasted_host;
 pub mod paths;
 pub mod region;

@@ -2,78 +2,21 @@
 //! keychain (run under `make test`, which provides an unlocked throwaway GNOME keyring). The
 //! "browser" here is an HTTP client that fills the practice org's login form.
 
-use std::sync::Arc;
+mod support;
+
 use std::time::Duration;
 
-use practice_org::{start, Config, RunningOrg};
-use reconnect_core::accounts::Accounts;
-use reconnect_core::keychain::{OsKeychain, SecretStore};
+use practice_org::{start, Config};
+use reconnect_core::keychain::SecretStore;
 use reconnect_core::oauth::flow::{exchange_code, refresh_access};
 use reconnect_core::oauth::loopback::Loopback;
-use reconnect_core::oauth::settings::SignInSettings;
 use reconnect_core::region::Region;
 use reconnect_core::salesforce::client::http_client;
 use reconnect_core::salesforce::instance::InstanceUrl;
 use reconnect_core::salesforce_host::Environment;
 use reconnect_core::secret::Secret;
 use reconnect_core::Error;
-
-const ADMIN: (&str, &str) = ("admin@acme-practice.example", "Practice-Admin-1");
-const INTEGRATION: (&str, &str) = ("gainsight.integration@acme-practice.example", "Practice-Integration-1");
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-/// Does what a person does in the browser: opens the authorize URL, fills the form, and
-/// follows the redirect back to the loopback listener.
-async fn browser(authorize_url: String, who: (String, String)) -> u16 {
-    let http = no_redirects();
-    let page = http.get(&authorize_url).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("Practice org"));
-    let url = url::Url::parse(&authorize_url).unwrap();
-    let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-    form.push(("username".into(), who.0));
-    form.push(("password".into(), who.1));
-    form.push(("decision".into(), "allow".into()));
-    let posted =
-        http.post(format!("{}{}", url.origin().ascii_serialization(), url.path())).form(&form).send().await.unwrap();
-    assert_eq!(posted.status(), 303);
-    let back = posted.headers()["location"].to_str().unwrap().to_string();
-    http.get(back).send().await.unwrap().status().as_u16()
-}
-
-fn settings() -> SignInSettings {
-    // Port 0: each test gets its own free port; the practice org accepts any loopback port.
-    SignInSettings { client_id: "PlatformCLI".into(), port: 0 }
-}
-
-struct Fixture {
-    org: RunningOrg,
-    accounts: Accounts,
-    keychain: Arc<OsKeychain>,
-    _dir: tempfile::TempDir,
-}
-
-async fn fixture(config: Config) -> Fixture {
-    let org = start(config).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    // Tests run in parallel against orgs with the same ids: each keeps its own keychain service.
-    let service = format!("app.reconnect.desktop.test.{}", org.url().rsplit(':').next().unwrap());
-    let keychain = Arc::new(OsKeychain::open_for(&service).expect("the test keychain (run through make test)"));
-    let accounts = Accounts::new(dir.path(), keychain.clone());
-    Fixture { org, accounts, keychain, _dir: dir }
-}
-
-async fn sign_in(f: &Fixture, who: (&str, &str)) -> Result<reconnect_core::accounts::SessionRecord, Error> {
-    let server = InstanceUrl::parse(f.org.url()).unwrap();
-    let sign_in = f.accounts.begin(&server, &settings()).await.unwrap();
-    let page = tokio::spawn(browser(sign_in.authorize_url().to_string(), (who.0.to_string(), who.1.to_string())));
-    let result = f.accounts.complete(sign_in, &settings(), Duration::from_secs(30)).await;
-    page.await.unwrap();
-    result
-}
+use support::{fixture, no_redirects, sign_in, Fixture, ADMIN, INTEGRATION};
 
 fn stored(f: &Fixture, record: &reconnect_core::accounts::SessionRecord) -> serde_json::Value {
     let account = format!("salesforce/{}/{}", record.identity.org_id, record.identity.user_id);

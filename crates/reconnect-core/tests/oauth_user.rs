@@ -1,0 +1,57 @@
+//! Diagnosing Gainsight's OAuth user against the practice org's scenarios.
+
+mod support;
+
+use practice_org::Config;
+use reconnect_core::oauth_user::diagnosis::{diagnose, find_users, CheckStatus};
+use reconnect_core::Error;
+use support::{fixture, sign_in, ADMIN};
+
+const INTEGRATION_USER: &str = "gainsight.integration@acme-practice.example";
+
+fn status(d: &reconnect_core::oauth_user::diagnosis::Diagnosis, id: &str) -> CheckStatus {
+    d.check(id).unwrap_or_else(|| panic!("no check {id}")).status
+}
+
+#[tokio::test]
+async fn after_the_revocation_the_missing_app_and_permission_are_found() {
+    let f = fixture(Config::new("production-us-revoked")).await;
+    sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let found = find_users(&client, "integration").await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].profile.as_deref(), Some("Gainsight Integration"));
+    let d = diagnose(&client, INTEGRATION_USER, "GAINSIGHTCSUS").await.unwrap();
+    assert!(!d.passed());
+    assert_eq!(status(&d, "active"), CheckStatus::Pass);
+    assert_eq!(status(&d, "api_enabled"), CheckStatus::Pass);
+    assert_eq!(status(&d, "app_installed"), CheckStatus::Fail);
+    assert_eq!(status(&d, "approve_uninstalled"), CheckStatus::Fail);
+    assert_eq!(status(&d, "pre_authorized"), CheckStatus::NotApplicable);
+    assert_eq!(status(&d, "dedicated_user"), CheckStatus::Pass);
+    let fail = d.check("approve_uninstalled").unwrap();
+    assert!(
+        fail.explanation.en.contains("app must be installed into org") && fail.explanation.ja.contains("権限セット")
+    );
+    let admin = diagnose(&client, ADMIN.0, "GAINSIGHTCSUS").await.unwrap();
+    assert_eq!(status(&admin, "dedicated_user"), CheckStatus::Warn);
+    assert_eq!(status(&admin, "approve_uninstalled"), CheckStatus::Pass, "System Administrators hold the permission");
+    assert!(matches!(
+        diagnose(&client, "nobody@acme-practice.example", "GAINSIGHTCSUS").await,
+        Err(Error::UserNotFound { .. })
+    ));
+    f.accounts.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_already_fixed_org_passes() {
+    let f = fixture(Config::new("already-fixed")).await;
+    sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let d = diagnose(&client, INTEGRATION_USER, "GAINSIGHTCSUS").await.unwrap();
+    assert!(d.passed(), "{:#?}", d.checks);
+    assert_eq!(status(&d, "app_installed"), CheckStatus::Pass);
+    assert_eq!(status(&d, "approve_uninstalled"), CheckStatus::NotApplicable);
+    assert_eq!(d.effective.get("PermissionsApproveUninstalledConnectedApps"), Some(&true));
+    f.accounts.sign_out().await.unwrap();
+}

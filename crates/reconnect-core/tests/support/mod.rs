@@ -1,0 +1,70 @@
+//! Shared by the end-to-end tests: the practice org, an HTTP "browser" that fills its login
+//! form, and signed-in accounts on the real keychain.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use practice_org::{start, Config, RunningOrg};
+use reconnect_core::accounts::{Accounts, SessionRecord};
+use reconnect_core::keychain::OsKeychain;
+use reconnect_core::oauth::settings::SignInSettings;
+use reconnect_core::salesforce::instance::InstanceUrl;
+use reconnect_core::Error;
+
+pub const ADMIN: (&str, &str) = ("admin@acme-practice.example", "Practice-Admin-1");
+pub const INTEGRATION: (&str, &str) = ("gainsight.integration@acme-practice.example", "Practice-Integration-1");
+
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// Does what a person does in the browser: opens the authorize URL, fills the form, and
+/// follows the redirect back to the loopback listener.
+pub async fn browser(authorize_url: String, who: (String, String)) -> u16 {
+    let http = no_redirects();
+    let page = http.get(&authorize_url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Practice org"));
+    let url = url::Url::parse(&authorize_url).unwrap();
+    let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    form.push(("username".into(), who.0));
+    form.push(("password".into(), who.1));
+    form.push(("decision".into(), "allow".into()));
+    let posted =
+        http.post(format!("{}{}", url.origin().ascii_serialization(), url.path())).form(&form).send().await.unwrap();
+    assert_eq!(posted.status(), 303);
+    let back = posted.headers()["location"].to_str().unwrap().to_string();
+    http.get(back).send().await.unwrap().status().as_u16()
+}
+
+pub fn settings() -> SignInSettings {
+    // Port 0: each test gets its own free port; the practice org accepts any loopback port.
+    SignInSettings { client_id: "PlatformCLI".into(), port: 0 }
+}
+
+pub struct Fixture {
+    pub org: RunningOrg,
+    pub accounts: Accounts,
+    pub keychain: Arc<OsKeychain>,
+    pub _dir: tempfile::TempDir,
+}
+
+pub async fn fixture(config: Config) -> Fixture {
+    let org = start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Tests run in parallel against orgs with the same ids: each keeps its own keychain service.
+    let service = format!("app.reconnect.desktop.test.{}", org.url().rsplit(':').next().unwrap());
+    let keychain = Arc::new(OsKeychain::open_for(&service).expect("the test keychain (run through make test)"));
+    let accounts = Accounts::new(dir.path(), keychain.clone());
+    Fixture { org, accounts, keychain, _dir: dir }
+}
+
+pub async fn sign_in(f: &Fixture, who: (&str, &str)) -> Result<SessionRecord, Error> {
+    let server = InstanceUrl::parse(f.org.url()).unwrap();
+    let sign_in = f.accounts.begin(&server, &settings()).await.unwrap();
+    let page = tokio::spawn(browser(sign_in.authorize_url().to_string(), (who.0.to_string(), who.1.to_string())));
+    let result = f.accounts.complete(sign_in, &settings(), Duration::from_secs(30)).await;
+    page.await.unwrap();
+    result
+}
