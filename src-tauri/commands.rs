@@ -1,36 +1,25 @@
 //! Tauri commands: each locks the session, calls one core method and returns the new view.
 
-use std::sync::Mutex;
-
 use reconnect_core::browser::SystemBrowser;
 use reconnect_core::install_link::LinkKind;
 use reconnect_core::language::Language;
-use reconnect_core::session::Session;
 use reconnect_core::wizard::Intent;
 use reconnect_core::wizard_view::View;
-use tauri::{AppHandle, State};
+use tauri::AppHandle;
 
 use crate::clipboard_ext::TauriClipboard;
-
-type SessionState<'a> = State<'a, Mutex<Session>>;
-
-fn with<R>(session: &SessionState<'_>, f: impl FnOnce(&mut Session) -> R) -> R {
-    // A panic while holding the lock cannot leave the session half-changed on disk (saves
-    // are atomic), so a poisoned lock is safe to reuse.
-    let mut guard = session.lock().unwrap_or_else(|p| p.into_inner());
-    f(&mut guard)
-}
+use crate::with_session;
 
 /// The current screen.
 #[tauri::command]
-pub async fn wizard_view(session: SessionState<'_>) -> Result<View, ()> {
-    Ok(with(&session, |s| s.view()))
+pub async fn wizard_view(app: AppHandle) -> Result<View, ()> {
+    Ok(with_session(&app, |s| s.view()))
 }
 
 /// Applies one of the user's intents.
 #[tauri::command]
-pub async fn wizard_apply(session: SessionState<'_>, intent: Intent) -> Result<View, ()> {
-    Ok(with(&session, |s| {
+pub async fn wizard_apply(app: AppHandle, intent: Intent) -> Result<View, ()> {
+    Ok(with_session(&app, |s| {
         s.apply(intent);
         s.view()
     }))
@@ -38,8 +27,8 @@ pub async fn wizard_apply(session: SessionState<'_>, intent: Intent) -> Result<V
 
 /// Picks the language (`null` follows the system).
 #[tauri::command]
-pub async fn set_language(session: SessionState<'_>, language: Option<Language>) -> Result<View, ()> {
-    Ok(with(&session, |s| {
+pub async fn set_language(app: AppHandle, language: Option<Language>) -> Result<View, ()> {
+    Ok(with_session(&app, |s| {
         s.set_language(language);
         s.view()
     }))
@@ -47,8 +36,8 @@ pub async fn set_language(session: SessionState<'_>, language: Option<Language>)
 
 /// Opens an install link in the default browser.
 #[tauri::command]
-pub async fn open_install_link(session: SessionState<'_>, kind: Option<LinkKind>) -> Result<View, ()> {
-    Ok(with(&session, |s| {
+pub async fn open_install_link(app: AppHandle, kind: Option<LinkKind>) -> Result<View, ()> {
+    Ok(with_session(&app, |s| {
         s.open_install_link(kind, &SystemBrowser);
         s.view()
     }))
@@ -56,8 +45,8 @@ pub async fn open_install_link(session: SessionState<'_>, kind: Option<LinkKind>
 
 /// Copies an install link to the clipboard.
 #[tauri::command]
-pub async fn copy_install_link(app: AppHandle, session: SessionState<'_>, kind: Option<LinkKind>) -> Result<View, ()> {
-    Ok(with(&session, |s| {
+pub async fn copy_install_link(app: AppHandle, kind: Option<LinkKind>) -> Result<View, ()> {
+    Ok(with_session(&app, |s| {
         s.copy_install_link(kind, &TauriClipboard(&app));
         s.view()
     }))

@@ -9,10 +9,18 @@ use std::sync::Mutex;
 
 use reconnect_core::language::Language;
 use reconnect_core::session::Session;
-use tauri::Manager;
+use tauri::{AppHandle, Manager};
 
 /// Name of the state file inside the app's config folder.
 const STATE_FILE: &str = "wizard-state.json";
+
+/// Runs `f` on the app's session. A panic while holding the lock cannot leave the session
+/// half-changed on disk (saves are atomic), so a poisoned lock is safe to reuse.
+pub(crate) fn with_session<R>(app: &AppHandle, f: impl FnOnce(&mut Session) -> R) -> R {
+    let state = app.state::<Mutex<Session>>();
+    let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
+    f(&mut guard)
+}
 
 /// Starts the app.
 pub fn run() {
@@ -24,7 +32,7 @@ pub fn run() {
             let mut session = Session::open(dir.join(STATE_FILE), Language::from_os());
             let current = reconnect_core::accounts::current_session(&dir);
             session.sync_signed_in(current.as_ref());
-            if current.is_some_and(|c| c.instance.is_loopback()) {
+            if current.as_ref().is_some_and(reconnect_core::accounts::SessionRecord::is_practice) {
                 // A practice-org session from an earlier run: its org is gone; clear it.
                 tauri::async_runtime::spawn(sign_in_ext::forget_practice_session());
             }

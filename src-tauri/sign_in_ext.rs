@@ -9,11 +9,12 @@ use reconnect_core::browser::SystemBrowser;
 use reconnect_core::keychain::OsKeychain;
 use reconnect_core::oauth::loopback::SIGN_IN_TIMEOUT;
 use reconnect_core::salesforce::instance::InstanceUrl;
-use reconnect_core::session::Session;
 use reconnect_core::wizard::SignInTarget;
 use reconnect_core::wizard_view::{PracticeLogin, View};
 use reconnect_core::Error;
-use tauri::{AppHandle, Emitter, Manager, State};
+use tauri::{AppHandle, Emitter, State};
+
+use crate::with_session;
 
 /// The event that tells the window to fetch the view again.
 pub const VIEW_CHANGED: &str = "view-changed";
@@ -23,12 +24,6 @@ pub const VIEW_CHANGED: &str = "view-changed";
 pub struct SignInState {
     practice: tokio::sync::Mutex<Option<RunningOrg>>,
     waiting: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
-}
-
-fn session<R>(app: &AppHandle, f: impl FnOnce(&mut Session) -> R) -> R {
-    let state = app.state::<Mutex<Session>>();
-    let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
-    f(&mut guard)
 }
 
 fn accounts() -> Result<Accounts, Error> {
@@ -49,27 +44,27 @@ async fn practice_url(app: &AppHandle, state: &SignInState) -> Result<InstanceUr
         let org = practice_org::start(practice_org::Config::new(practice_org::scenario::DEFAULT))
             .await
             .map_err(|e| Error::PracticeOrg { reason: e.to_string() })?;
-        session(app, |s| s.practice_started(org.url()));
+        with_session(app, |s| s.practice_started(org.url()));
         *practice = Some(org);
     }
     InstanceUrl::parse(practice.as_ref().expect("started above").url())
 }
 
 async fn start(app: &AppHandle, state: &SignInState) -> Result<(), Error> {
-    let (target, settings) = session(app, |s| Ok::<_, Error>((s.sign_in_target()?, s.sign_in_settings())))?;
+    let (target, settings) = with_session(app, |s| Ok::<_, Error>((s.sign_in_target()?, s.sign_in_settings())))?;
     let server = match target {
         SignInTarget::Org(url) => url,
         SignInTarget::Practice => practice_url(app, state).await?,
     };
     let accounts = accounts()?;
     let sign_in = accounts.begin(&server, &settings).await?;
-    session(app, |s| s.sign_in_waiting(sign_in.authorize_url()));
+    with_session(app, |s| s.sign_in_waiting(sign_in.authorize_url()));
     // The link is on screen, so a browser that does not open is not a failure.
     let _ = sign_in.open_browser(&SystemBrowser);
     let handle = app.clone();
     let task = tauri::async_runtime::spawn(async move {
         let result = accounts.complete(sign_in, &settings, SIGN_IN_TIMEOUT).await;
-        session(&handle, |s| s.sign_in_finished(result));
+        with_session(&handle, |s| s.sign_in_finished(result));
         let _ = handle.emit(VIEW_CHANGED, ());
     });
     if let Some(previous) = state.waiting.lock().unwrap_or_else(|p| p.into_inner()).replace(task) {
@@ -90,9 +85,9 @@ pub async fn forget_practice_session() {
 #[tauri::command]
 pub async fn sign_in_start(app: AppHandle, state: State<'_, SignInState>) -> Result<View, ()> {
     if let Err(e) = start(&app, &state).await {
-        session(&app, |s| s.report(&e));
+        with_session(&app, |s| s.report(&e));
     }
-    Ok(session(&app, |s| s.view()))
+    Ok(with_session(&app, |s| s.view()))
 }
 
 /// Stops waiting for the browser.
@@ -101,7 +96,7 @@ pub async fn sign_in_cancel(app: AppHandle, state: State<'_, SignInState>) -> Re
     if let Some(task) = state.waiting.lock().unwrap_or_else(|p| p.into_inner()).take() {
         task.abort();
     }
-    Ok(session(&app, |s| {
+    Ok(with_session(&app, |s| {
         s.sign_in_cancelled();
         s.view()
     }))
@@ -114,7 +109,7 @@ pub async fn sign_out(app: AppHandle) -> Result<View, ()> {
         Ok(a) => a.sign_out().await.map(|_| ()),
         Err(e) => Err(e),
     };
-    Ok(session(&app, |s| {
+    Ok(with_session(&app, |s| {
         s.sign_out_finished(result);
         s.view()
     }))

@@ -26,10 +26,20 @@ struct AppExchange {
     versions: Vec<Version>,
 }
 
-fn versions() -> Vec<Version> {
-    serde_json::from_str::<AppExchange>(include_str!("../data/appexchange.json"))
-        .expect("appexchange.json is checked by a unit test")
-        .versions
+fn versions() -> &'static [Version] {
+    static VERSIONS: std::sync::OnceLock<Vec<Version>> = std::sync::OnceLock::new();
+    VERSIONS.get_or_init(|| {
+        serde_json::from_str::<AppExchange>(include_str!("../data/appexchange.json"))
+            .expect("appexchange.json is checked by a unit test")
+            .versions
+    })
+}
+
+/// Files an install request; the installer, never the caller, decides its status.
+pub fn request(store: &mut Store, fields: &Map<String, Value>) -> Result<String, crate::sf_error::SfError> {
+    let mut fields = fields.clone();
+    fields.insert("Status".into(), json!("IN_PROGRESS"));
+    store.insert("PackageInstallRequest", &fields)
 }
 
 /// How installs end in a scenario.
@@ -76,12 +86,12 @@ pub fn advance(store: &mut Store, behaviour: &InstallBehaviour) {
         })
         .collect();
     for (id, key) in due {
-        let version = versions().into_iter().find(|v| key.get(..15) == Some(v.id.as_str()) || key == v.id);
+        let version = versions().iter().find(|v| key.get(..15) == Some(v.id.as_str()) || key == v.id);
         let outcome = match (&behaviour.error, version) {
             (Some(message), _) => Err(message.clone()),
             (None, None) => Err(format!("The package version {key} was not found or is not available to this org.")),
             (None, Some(v)) => {
-                install(store, &v);
+                install(store, v);
                 Ok(())
             }
         };
@@ -158,7 +168,7 @@ mod tests {
             ("SecurityType", json!("None")),
             ("NameConflictResolution", json!("Block")),
         ]);
-        store.insert("PackageInstallRequest", &f).unwrap()
+        super::request(store, &f).unwrap()
     }
 
     #[test]
@@ -193,7 +203,7 @@ mod tests {
     #[test]
     fn appexchange_versions_match_the_catalog() {
         let catalog = reconnect_core::catalog::Catalog::shipped();
-        for v in versions() {
+        for v in versions().iter() {
             assert!(catalog
                 .packages
                 .iter()

@@ -87,7 +87,7 @@ impl RunningOrg {
 
     /// A copy of the org's records as they are now (for tests that check what changed).
     pub fn snapshot(&self) -> Store {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).store.clone()
+        lock(&self.state).store.clone()
     }
 
     /// Stops serving and waits until the listener is closed.
@@ -195,7 +195,7 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
 async fn faults(State(state): State<Shared>, request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/services/data/v");
     let (latency, fault) = {
-        let mut org = state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut org = lock(&state);
         let latency = org.faults.latency;
         let mut fault = None;
         if api {
@@ -218,6 +218,11 @@ async fn faults(State(state): State<Shared>, request: Request, next: Next) -> Re
         Some(e) => e.into_response(),
         None => next.run(request).await,
     }
+}
+
+/// The org's state; a handler that panicked left nothing half-written worth refusing.
+pub(crate) fn lock(state: &Shared) -> std::sync::MutexGuard<'_, Org> {
+    state.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// When a token was issued, for expiry checks.

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::sf_error::SfError;
-use crate::{now, Org, Shared};
+use crate::{lock, now, Org, Shared};
 
 /// Authorization codes live this long, as on Salesforce.
 const CODE_TTL: Duration = Duration::from_secs(15 * 60);
@@ -68,10 +68,6 @@ fn random_token(len: usize) -> String {
     let mut bytes = vec![0u8; len];
     getrandom::fill(&mut bytes).expect("the OS provides randomness");
     bytes.iter().map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect()
-}
-
-fn lock(state: &Shared) -> std::sync::MutexGuard<'_, Org> {
-    state.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The user behind a bearer token, or `INVALID_SESSION_ID`.

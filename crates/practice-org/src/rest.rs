@@ -15,7 +15,7 @@ use crate::oauth::{authenticate, LATEST_VERSION};
 use crate::sf_error::SfError;
 use crate::soql::parse;
 use crate::store::{attributes, Api};
-use crate::{Org, Shared};
+use crate::{lock, Org, Shared};
 
 /// The oldest API version served.
 const OLDEST_VERSION: u32 = 50;
@@ -43,10 +43,6 @@ async fn versions() -> Json<Value> {
         .map(|v| json!({ "label": release_label(v), "url": format!("/services/data/v{v}.0"), "version": format!("{v}.0") }))
         .collect();
     Json(Value::Array(list))
-}
-
-fn lock(state: &Shared) -> std::sync::MutexGuard<'_, Org> {
-    state.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 async fn api(
@@ -230,7 +226,10 @@ fn create(org: &mut Org, object: &str, api: Api, body: Option<Value>) -> Result<
     };
     fields.remove("attributes");
     check_create_rules(org, &name, &fields)?;
-    let id = org.store.insert(&name, &fields)?;
+    let id = match name.as_str() {
+        "PackageInstallRequest" => crate::install::request(&mut org.store, &fields)?,
+        _ => org.store.insert(&name, &fields)?,
+    };
     Ok((StatusCode::CREATED, json!({ "id": id, "success": true, "errors": [] })))
 }
 

@@ -179,10 +179,6 @@ impl Store {
         }
         let id = self.new_id(&def.prefix);
         row.insert("Id".into(), Value::String(id.clone()));
-        if object == "PackageInstallRequest" {
-            // The installer decides the status, never the caller.
-            row.insert("Status".into(), Value::String("IN_PROGRESS".into()));
-        }
         if def.fields.contains_key("CreatedDate") {
             row.insert("CreatedDate".into(), Value::String(time::format_ms(time::now_ms())));
         }

@@ -34,6 +34,12 @@ pub struct SessionRecord {
 }
 
 impl SessionRecord {
+    /// Whether this is a practice-org session: the practice org lives only as long as the
+    /// app that ran it, so such a session never outlives a restart.
+    pub fn is_practice(&self) -> bool {
+        self.instance.is_loopback()
+    }
+
     fn keychain_account(&self) -> String {
         account(&self.identity)
     }
@@ -48,6 +54,17 @@ fn account(identity: &Identity) -> String {
 struct StoredTokens {
     access_token: String,
     refresh_token: Option<String>,
+}
+
+impl StoredTokens {
+    /// The keychain entry for an access token and its refresh token.
+    fn entry(access: &Secret, refresh: Option<&Secret>) -> Secret {
+        let stored = StoredTokens {
+            access_token: access.expose().to_string(),
+            refresh_token: refresh.map(|r| r.expose().to_string()),
+        };
+        Secret::new(serde_json::to_string(&stored).expect("tokens serialize"))
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -136,11 +153,7 @@ impl Accounts {
     }
 
     async fn adopt(&self, tokens: TokenSet, client_id: &str) -> Result<SessionRecord, Error> {
-        let stored = StoredTokens {
-            access_token: tokens.access.expose().to_string(),
-            refresh_token: tokens.refresh.as_ref().map(|r| r.expose().to_string()),
-        };
-        let blob = Secret::new(serde_json::to_string(&stored).expect("tokens serialize"));
+        let blob = StoredTokens::entry(&tokens.access, tokens.refresh.as_ref());
         if let Err(e) = self.keychain.put(&account(&tokens.identity), &blob) {
             let _ = revoke(&self.http, &tokens.instance, tokens.refresh.as_ref().unwrap_or(&tokens.access)).await;
             return Err(e);
@@ -179,11 +192,7 @@ impl Accounts {
         let account = account(identity);
         let kept_refresh = refresh.clone();
         let on_refresh = Box::new(move |fresh: &Secret| {
-            let stored = StoredTokens {
-                access_token: fresh.expose().to_string(),
-                refresh_token: kept_refresh.as_ref().map(|r| r.expose().to_string()),
-            };
-            let _ = keychain.put(&account, &Secret::new(serde_json::to_string(&stored).expect("tokens serialize")));
+            let _ = keychain.put(&account, &StoredTokens::entry(fresh, kept_refresh.as_ref()));
         });
         SalesforceClient::connect(self.http.clone(), instance.clone(), client_id, access, refresh, Some(on_refresh))
             .await

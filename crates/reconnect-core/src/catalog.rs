@@ -291,11 +291,6 @@ impl Catalog {
         };
         Ok((p, p.edition_for(region)?))
     }
-
-    /// A package by its id.
-    pub fn package(&self, id: &str) -> Result<&Package, Error> {
-        self.packages.iter().find(|p| p.id == id.trim()).ok_or_else(|| Error::UnknownPackage { input: id.to_string() })
-    }
 }
 
 #[cfg(test)]

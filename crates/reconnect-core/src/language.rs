@@ -31,14 +31,6 @@ impl Language {
             _ => None,
         }
     }
-
-    /// The BCP 47 code (`en`, `ja`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::En => "en",
-            Language::Ja => "ja",
-        }
-    }
 }
 
 impl std::str::FromStr for Language {

@@ -181,21 +181,6 @@ pub struct MyDomain {
 }
 
 impl MyDomain {
-    /// The My Domain name (`acme`).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The sandbox name (`uat`), for sandboxes.
-    pub fn sandbox(&self) -> Option<&str> {
-        self.sandbox.as_deref()
-    }
-
-    /// The org's environment.
-    pub fn environment(&self) -> Environment {
-        self.environment
-    }
-
     /// The org's cloud.
     pub fn cloud(&self) -> Cloud {
         self.cloud

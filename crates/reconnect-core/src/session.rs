@@ -185,8 +185,7 @@ impl Session {
     /// elsewhere (for example by `reconnect logout`) is not shown as current.
     pub fn sync_signed_in(&mut self, current: Option<&SessionRecord>) {
         let still = match (self.state.wizard.signed_in(), current) {
-            // The practice org lives only as long as the app that ran it.
-            (Some(w), _) if w.instance.is_loopback() => false,
+            (Some(_), Some(c)) if c.is_practice() => false,
             (Some(w), Some(c)) => w.instance == c.instance && w.facts.org_id == c.facts.org_id,
             (Some(_), None) => false,
             (None, _) => return,

@@ -36,17 +36,6 @@ pub enum Step {
 impl Step {
     /// Every step, in order.
     pub const ALL: [Step; 5] = [Step::UseCase, Step::Region, Step::Org, Step::SignIn, Step::Install];
-
-    /// The snake-case code used in files, links and the UI.
-    pub fn code(self) -> &'static str {
-        match self {
-            Step::UseCase => "use_case",
-            Step::Region => "region",
-            Step::Org => "org",
-            Step::SignIn => "sign_in",
-            Step::Install => "install",
-        }
-    }
 }
 
 /// The region answer: read from a Gainsight address, or chosen by the admin.

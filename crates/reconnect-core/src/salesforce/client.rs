@@ -153,12 +153,6 @@ impl SalesforceClient {
         self.send_json(Method::POST, &format!("/services/data/v{}/{path}", self.version), Some(body), idempotent).await
     }
 
-    /// DELETE a path under `/services/data/vNN.0/`.
-    pub async fn delete(&self, path: &str) -> Result<(), Error> {
-        let url = format!("/services/data/v{}/{path}", self.version);
-        self.send(Method::DELETE, &url, None, true).await.map(|_| ())
-    }
-
     async fn send_json<T: DeserializeOwned>(
         &self,
         method: Method,
