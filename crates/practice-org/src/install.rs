@@ -35,6 +35,11 @@ fn versions() -> &'static [Version] {
     })
 }
 
+/// The package name of an AppExchange version, by its `04t` id (15 or 18 characters).
+pub fn package_name(version_key: &str) -> Option<&'static str> {
+    versions().iter().find(|v| version_key.get(..15) == Some(v.id.as_str())).map(|v| v.package_name.as_str())
+}
+
 /// Files an install request; the installer, never the caller, decides its status.
 pub fn request(store: &mut Store, fields: &Map<String, Value>) -> Result<String, crate::sf_error::SfError> {
     let mut fields = fields.clone();

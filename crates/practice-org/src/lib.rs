@@ -1,15 +1,24 @@
 //! The practice org: a Salesforce-compatible server on loopback for Reconnect's tests, its
 //! offline demo and admin training. It speaks Salesforce's OAuth and REST wire formats closely
-//! enough that third-party Salesforce clients work against it unchanged.
+//! enough that third-party Salesforce clients work against it unchanged. Beside it runs a
+//! practice Gainsight tenant whose Salesforce connector an admin can re-authorize.
 
+mod api_access;
+mod connected_apps;
+mod gainsight;
+mod html;
 mod install;
+mod install_page;
 mod oauth;
+mod oauth_token;
+mod permissions;
 mod rest;
 pub mod scenario;
 pub mod sf_error;
 pub mod soql;
 pub mod store;
 pub mod time;
+mod write_rules;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -87,7 +96,31 @@ impl RunningOrg {
 
     /// A copy of the org's records as they are now (for tests that check what changed).
     pub fn snapshot(&self) -> Store {
-        lock(&self.state).store.clone()
+        let mut org = lock(&self.state);
+        org.catch_up();
+        org.store.clone()
+    }
+
+    /// The practice Gainsight tenant's API access key (a practice credential, printed like the
+    /// practice logins); its API is served at [`RunningOrg::url`].
+    pub fn gainsight_access_key(&self) -> &str {
+        &self.scenario.gainsight.access_key
+    }
+
+    /// The practice Gainsight tenant's Connectors page, where an admin re-authorizes its
+    /// Salesforce connection in a browser.
+    pub fn gainsight_connectors_url(&self) -> String {
+        format!("{}{}", self.url, gainsight::CONNECTORS_PATH)
+    }
+
+    /// API requests served so far (what the request limit counts).
+    pub fn api_requests(&self) -> u64 {
+        lock(&self.state).api_requests
+    }
+
+    /// Changes the request limit while the org runs, e.g. to cut a run off halfway.
+    pub fn set_request_limit(&self, limit: Option<u64>) {
+        lock(&self.state).faults.request_limit = limit;
     }
 
     /// Stops serving and waits until the listener is closed.
@@ -137,6 +170,7 @@ pub(crate) struct Org {
     pub faults: Faults,
     pub page_size: usize,
     pub tokens: oauth::Tokens,
+    pub gainsight: gainsight::Tenant,
     pub cursors: HashMap<String, Vec<serde_json::Value>>,
     pub api_requests: u64,
     pub rng: u64,
@@ -150,6 +184,12 @@ impl Org {
         self.rng ^= self.rng << 25;
         self.rng ^= self.rng >> 27;
         self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Lets the org's background work (package installs) catch up with the clock; called
+    /// before anything that could observe its results.
+    pub fn catch_up(&mut self) {
+        crate::install::advance(&mut self.store, &self.scenario.install);
     }
 }
 
@@ -171,6 +211,7 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
         faults: config.faults,
         page_size: config.page_size.max(1),
         tokens: oauth::Tokens::default(),
+        gainsight: gainsight::Tenant::default(),
         cursors: HashMap::new(),
         api_requests: 0,
         rng: 0x9E37_79B9_7F4A_7C15,
@@ -178,6 +219,8 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
     let app = Router::new()
         .merge(oauth::routes())
         .merge(rest::routes())
+        .merge(gainsight::routes())
+        .merge(install_page::routes())
         .layer(middleware::from_fn_with_state(state.clone(), faults))
         .with_state(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();

@@ -1,6 +1,7 @@
 //! OAuth 2.0 as Salesforce serves it: the authorize page (log in and allow), the token
 //! endpoint (authorization code with PKCE S256, refresh token, username-password), RFC 7009
-//! revocation, userinfo and the identity URL.
+//! revocation (of a token or of a whole grant by its `OauthToken.DeleteToken`), userinfo and
+//! the identity URL.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -16,6 +17,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use crate::html::esc;
 use crate::sf_error::SfError;
 use crate::{lock, now, Org, Shared};
 
@@ -33,17 +35,21 @@ struct Code {
     issued: Instant,
 }
 
+/// A live access token.
 #[derive(Debug, Clone)]
 pub(crate) struct Access {
     pub user_id: String,
     refresh: Option<String>,
     issued: Instant,
+    /// The `OauthToken` row its uses are counted on.
+    pub oauth_token: String,
 }
 
 #[derive(Debug, Clone)]
 struct Refresh {
     user_id: String,
     client_id: String,
+    oauth_token: String,
 }
 
 /// Every code and token the org has issued and not revoked.
@@ -63,25 +69,44 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/id/{org}/{user}", get(identity))
 }
 
-fn random_token(len: usize) -> String {
+/// Why a token request or an authorization failed: the OAuth `error` and `error_description`.
+pub(crate) type OAuthError = (&'static str, &'static str);
+
+/// A random string of letters and digits.
+pub(crate) fn random_token(len: usize) -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     let mut bytes = vec![0u8; len];
     getrandom::fill(&mut bytes).expect("the OS provides randomness");
     bytes.iter().map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect()
 }
 
-/// The user behind a bearer token, or `INVALID_SESSION_ID`.
-pub(crate) fn authenticate(org: &Org, headers: &HeaderMap) -> Result<String, SfError> {
-    let token = headers
+/// The token of an `Authorization: Bearer` (or `OAuth`) header.
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, SfError> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("OAuth ")))
-        .ok_or_else(SfError::invalid_session)?;
-    let access = org.tokens.access.get(token.trim()).ok_or_else(SfError::invalid_session)?;
+        .map(str::trim)
+        .ok_or_else(SfError::invalid_session)
+}
+
+/// The live session of an access token, or `INVALID_SESSION_ID`.
+pub(crate) fn session(org: &Org, access_token: &str) -> Result<Access, SfError> {
+    let access = org.tokens.access.get(access_token).ok_or_else(SfError::invalid_session)?;
     if org.faults.session_ttl.is_some_and(|ttl| access.issued.elapsed() > ttl) {
         return Err(SfError::invalid_session());
     }
-    Ok(access.user_id.clone())
+    Ok(access.clone())
+}
+
+/// Whether a refresh token is still live (not revoked).
+pub(crate) fn refresh_is_live(org: &Org, refresh_token: &str) -> bool {
+    org.tokens.refresh.contains_key(refresh_token)
+}
+
+/// The user behind a bearer token, or `INVALID_SESSION_ID`.
+fn authenticate(org: &Org, headers: &HeaderMap) -> Result<String, SfError> {
+    Ok(session(org, bearer(headers)?)?.user_id)
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,10 +123,6 @@ struct AuthorizeParams {
     decision: Option<String>,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
-
 /// Salesforce answers a bad client or redirect with an error page, never a redirect.
 fn error_page(error: &str, description: &str) -> Response {
     let body = format!(
@@ -112,6 +133,8 @@ fn error_page(error: &str, description: &str) -> Response {
     (StatusCode::BAD_REQUEST, Html(body)).into_response()
 }
 
+/// Redirect URIs the practice org accepts: loopback with a port, like a desktop client's
+/// listener or this server's own practice Gainsight callback.
 fn loopback_redirect(uri: &str) -> bool {
     url::Url::parse(uri).is_ok_and(|u| {
         u.scheme() == "http" && matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")) && u.port().is_some()
@@ -119,7 +142,7 @@ fn loopback_redirect(uri: &str) -> bool {
 }
 
 /// Checks the parts of an authorize request that decide whether a redirect is safe.
-fn check_client(org: &Org, p: &AuthorizeParams) -> Result<(String, String, String), (&'static str, &'static str)> {
+fn check_client(org: &Org, p: &AuthorizeParams) -> Result<(String, String, String), OAuthError> {
     let client_id = p.client_id.clone().unwrap_or_default();
     if !org.scenario.oauth_clients.contains_key(&client_id) {
         return Err(("invalid_client_id", "client identifier invalid"));
@@ -208,70 +231,52 @@ async fn authorize_page(State(state): State<Shared>, Query(p): Query<AuthorizePa
 
 async fn authorize_submit(State(state): State<Shared>, Form(p): Form<AuthorizeParams>) -> Response {
     let mut org = lock(&state);
+    org.catch_up();
     let (client_id, redirect, challenge) = match check_client(&org, &p) {
         Ok(x) => x,
         Err((error, description)) => return error_page(error, description),
     };
-    let state_param = p.state.clone().unwrap_or_default();
-    let with_state = |mut params: Vec<(&'static str, String)>| {
-        if !state_param.is_empty() {
-            params.push(("state", state_param.clone()));
+    let answer = |params: &[(&str, &str)]| {
+        let mut params = params.to_vec();
+        if let Some(s) = p.state.as_deref().filter(|s| !s.is_empty()) {
+            params.push(("state", s));
         }
-        params
+        redirect_with(&redirect, &params)
     };
     if p.decision.as_deref() == Some("deny") {
-        let params = with_state(vec![
-            ("error", "access_denied".into()),
-            ("error_description", "end-user denied authorization".into()),
-        ]);
-        return redirect_with(&redirect, &params.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>());
+        return answer(&[("error", "access_denied"), ("error_description", "end-user denied authorization")]);
     }
-    let username = p.username.clone().unwrap_or_default();
-    let password = p.password.clone().unwrap_or_default();
-    let known =
-        org.scenario.logins.iter().any(|l| l.username.eq_ignore_ascii_case(username.trim()) && l.password == password);
-    let user = org
-        .store
-        .all("User")
-        .iter()
-        .find(|u| u["Username"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(username.trim())))
-        .cloned();
-    let user = match (known, user) {
-        (true, Some(u)) if u["IsActive"] == true => u,
-        _ => {
-            return login_page(
-                &org,
-                &p,
-                Some("Please check your username and password. / ユーザー名とパスワードを確認してください。"),
-            )
-        }
+    // Salesforce's login page says no more for an inactive user than for a wrong password.
+    let Some(user_id) = active_user(&org, p.username.as_deref(), p.password.as_deref()) else {
+        return login_page(
+            &org,
+            &p,
+            Some("Please check your username and password. / ユーザー名とパスワードを確認してください。"),
+        );
     };
-    let user_id = user["Id"].as_str().unwrap_or_default().to_string();
-    let installed = org.scenario.oauth_clients.get(&client_id).is_some_and(|c| c.installed);
-    if !installed && !has_permission(&org, &user_id, "PermissionsApproveUninstalledConnectedApps") {
-        let params = with_state(vec![
-            ("error", "invalid_client".into()),
-            ("error_description", "app must be installed into org".into()),
-        ]);
-        return redirect_with(&redirect, &params.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>());
+    if let Err((error, description)) = crate::connected_apps::check_access(&org, &client_id, &user_id) {
+        return answer(&[("error", error), ("error_description", description)]);
     }
     let code = format!("aPrx{}", random_token(60));
     org.tokens
         .codes
         .insert(code.clone(), Code { client_id, redirect_uri: redirect.clone(), challenge, user_id, issued: now() });
-    let params = with_state(vec![("code", code)]);
-    redirect_with(&redirect, &params.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
+    answer(&[("code", &code)])
 }
 
-/// A user's effective permission: the union over their permission set assignments (the
-/// profile's own permission set included).
-pub(crate) fn has_permission(org: &Org, user_id: &str, field: &str) -> bool {
+/// The id of the active user these practice credentials belong to.
+fn active_user(org: &Org, username: Option<&str>, password: Option<&str>) -> Option<String> {
+    let username = username.unwrap_or_default().trim();
+    let password = password.unwrap_or_default();
+    if !org.scenario.logins.iter().any(|l| l.username.eq_ignore_ascii_case(username) && l.password == password) {
+        return None;
+    }
     org.store
-        .all("PermissionSetAssignment")
+        .all("User")
         .iter()
-        .filter(|a| a["AssigneeId"] == user_id)
-        .filter_map(|a| a["PermissionSetId"].as_str().and_then(|id| org.store.get("PermissionSet", id)))
-        .any(|ps| ps.get(field) == Some(&Value::Bool(true)))
+        .find(|u| u["Username"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(username)))
+        .filter(|u| u["IsActive"] == true)
+        .and_then(|u| u["Id"].as_str().map(str::to_string))
 }
 
 #[derive(Debug, Deserialize)]
@@ -295,23 +300,42 @@ fn identity_url(org: &Org, user_id: &str) -> String {
     format!("{}/id/{org_id}/{user_id}", org.base_url)
 }
 
-fn issue(org: &mut Org, user_id: &str, client_id: &str, with_refresh: Option<Option<String>>) -> Value {
+/// What a token response comes from.
+enum Grant {
+    /// A new grant (authorization code, or username-password without a refresh token).
+    New { with_refresh: bool },
+    /// A refresh of this live refresh token.
+    Refresh(String),
+}
+
+fn issue(org: &mut Org, user_id: &str, client_id: &str, grant: Grant) -> Value {
     let org_id = org.store.all("Organization")[0]["Id"].as_str().unwrap_or_default()[..15].to_string();
     let access = format!("{org_id}!AQ{}", random_token(96));
-    let refresh = match with_refresh {
-        Some(Some(existing)) => Some(existing),
-        Some(None) => {
-            let r = format!("5Aep{}", random_token(83));
-            org.tokens
-                .refresh
-                .insert(r.clone(), Refresh { user_id: user_id.to_string(), client_id: client_id.to_string() });
-            Some(r)
+    let (refresh, oauth_token) = match grant {
+        Grant::Refresh(token) => {
+            let row = org.tokens.refresh.get(&token).map(|r| r.oauth_token.clone()).unwrap_or_default();
+            (Some(token), row)
         }
-        None => None,
+        Grant::New { with_refresh } => {
+            let row = crate::oauth_token::open(org, client_id, user_id);
+            let refresh = with_refresh.then(|| format!("5Aep{}", random_token(83)));
+            if let Some(r) = &refresh {
+                org.tokens.refresh.insert(
+                    r.clone(),
+                    Refresh {
+                        user_id: user_id.to_string(),
+                        client_id: client_id.to_string(),
+                        oauth_token: row.clone(),
+                    },
+                );
+            }
+            (refresh, row)
+        }
     };
-    org.tokens
-        .access
-        .insert(access.clone(), Access { user_id: user_id.to_string(), refresh: refresh.clone(), issued: now() });
+    org.tokens.access.insert(
+        access.clone(),
+        Access { user_id: user_id.to_string(), refresh: refresh.clone(), issued: now(), oauth_token },
+    );
     let id = identity_url(org, user_id);
     let issued_at = crate::time::now_ms().to_string();
     let signature = STANDARD.encode(Sha256::digest(format!("{id}{issued_at}{}", org.rng).as_bytes()));
@@ -330,66 +354,75 @@ fn issue(org: &mut Org, user_id: &str, client_id: &str, with_refresh: Option<Opt
     body
 }
 
+/// Redeems an authorization code (PKCE S256 verified) for tokens, as the token endpoint does.
+pub(crate) fn exchange_code(
+    org: &mut Org,
+    code: &str,
+    client_id: &str,
+    redirect_uri: &str,
+    verifier: &str,
+) -> Result<Value, OAuthError> {
+    let code = org.tokens.codes.remove(code).ok_or(("invalid_grant", "invalid authorization code"))?;
+    if code.issued.elapsed() > CODE_TTL {
+        return Err(("invalid_grant", "expired authorization code"));
+    }
+    if client_id != code.client_id {
+        return Err(("invalid_client_id", "client identifier invalid"));
+    }
+    if redirect_uri != code.redirect_uri {
+        return Err(("redirect_uri_mismatch", "redirect_uri must match configuration"));
+    }
+    if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != code.challenge {
+        return Err(("invalid_grant", "invalid code verifier"));
+    }
+    Ok(issue(org, &code.user_id, &code.client_id, Grant::New { with_refresh: true }))
+}
+
 async fn token(State(state): State<Shared>, Form(f): Form<TokenForm>) -> Response {
     let mut org = lock(&state);
-    match f.grant_type.as_deref() {
-        Some("authorization_code") => {
-            let Some(code) = f.code.as_deref().and_then(|c| org.tokens.codes.remove(c)) else {
-                return oauth_error("invalid_grant", "invalid authorization code");
-            };
-            if code.issued.elapsed() > CODE_TTL {
-                return oauth_error("invalid_grant", "expired authorization code");
-            }
-            if f.client_id.as_deref() != Some(code.client_id.as_str()) {
-                return oauth_error("invalid_client_id", "client identifier invalid");
-            }
-            if f.redirect_uri.as_deref() != Some(code.redirect_uri.as_str()) {
-                return oauth_error("redirect_uri_mismatch", "redirect_uri must match configuration");
-            }
-            let verifier = f.code_verifier.unwrap_or_default();
-            if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != code.challenge {
-                return oauth_error("invalid_grant", "invalid code verifier");
-            }
-            Json(issue(&mut org, &code.user_id, &code.client_id, Some(None))).into_response()
-        }
-        Some("refresh_token") => {
-            let token = f.refresh_token.unwrap_or_default();
-            let Some(r) = org.tokens.refresh.get(&token).cloned() else {
-                return oauth_error("invalid_grant", "expired access/refresh token");
-            };
-            if f.client_id.as_deref().is_some_and(|c| c != r.client_id) {
-                return oauth_error("invalid_client_id", "client identifier invalid");
-            }
-            let mut body = issue(&mut org, &r.user_id, &r.client_id, Some(Some(token)));
-            // Salesforce does not repeat the refresh token on a refresh.
-            body.as_object_mut().map(|o| o.remove("refresh_token"));
-            Json(body).into_response()
-        }
-        Some("password") => {
-            let username = f.username.unwrap_or_default();
-            let password = f.password.unwrap_or_default();
-            let client_id = f.client_id.unwrap_or_default();
-            if !org.scenario.oauth_clients.contains_key(&client_id) {
-                return oauth_error("invalid_client_id", "client identifier invalid");
-            }
-            let login_ok = org
-                .scenario
-                .logins
-                .iter()
-                .any(|l| l.username.eq_ignore_ascii_case(username.trim()) && l.password == password);
-            let user_id = org
-                .store
-                .all("User")
-                .iter()
-                .find(|u| u["Username"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(username.trim())))
-                .and_then(|u| u["Id"].as_str().map(str::to_string));
-            match (login_ok, user_id) {
-                (true, Some(uid)) => Json(issue(&mut org, &uid, &client_id, None)).into_response(),
-                _ => oauth_error("invalid_grant", "authentication failure"),
-            }
-        }
-        _ => oauth_error("unsupported_grant_type", "grant type not supported"),
+    org.catch_up();
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let answer = match f.grant_type.as_deref() {
+        Some("authorization_code") => exchange_code(
+            &mut org,
+            &text(&f.code),
+            &text(&f.client_id),
+            &text(&f.redirect_uri),
+            &text(&f.code_verifier),
+        ),
+        Some("refresh_token") => refresh(&mut org, text(&f.refresh_token), f.client_id.as_deref()),
+        Some("password") => password(&mut org, &text(&f.client_id), f.username.as_deref(), f.password.as_deref()),
+        _ => Err(("unsupported_grant_type", "grant type not supported")),
+    };
+    match answer {
+        Ok(body) => Json(body).into_response(),
+        Err((error, description)) => oauth_error(error, description),
     }
+}
+
+fn refresh(org: &mut Org, token: String, client_id: Option<&str>) -> Result<Value, OAuthError> {
+    let r = org.tokens.refresh.get(&token).cloned().ok_or(("invalid_grant", "expired access/refresh token"))?;
+    if client_id.is_some_and(|c| c != r.client_id) {
+        return Err(("invalid_client_id", "client identifier invalid"));
+    }
+    let mut body = issue(org, &r.user_id, &r.client_id, Grant::Refresh(token));
+    // Salesforce does not repeat the refresh token on a refresh.
+    body.as_object_mut().map(|o| o.remove("refresh_token"));
+    Ok(body)
+}
+
+fn password(
+    org: &mut Org,
+    client_id: &str,
+    username: Option<&str>,
+    password: Option<&str>,
+) -> Result<Value, OAuthError> {
+    if !org.scenario.oauth_clients.contains_key(client_id) {
+        return Err(("invalid_client_id", "client identifier invalid"));
+    }
+    let user_id = active_user(org, username, password).ok_or(("invalid_grant", "authentication failure"))?;
+    crate::connected_apps::check_access(org, client_id, &user_id)?;
+    Ok(issue(org, &user_id, client_id, Grant::New { with_refresh: false }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -400,12 +433,23 @@ struct RevokeForm {
 async fn revoke(State(state): State<Shared>, Form(f): Form<RevokeForm>) -> Response {
     let mut org = lock(&state);
     let token = f.token.unwrap_or_default();
-    if org.tokens.refresh.remove(&token).is_some() {
-        // Revoking a refresh token revokes every access token issued from it.
+    if let Some(r) = org.tokens.refresh.remove(&token) {
+        // Revoking a refresh token revokes every access token issued from it, and the grant's
+        // OauthToken row once no other refresh token of the grant is left.
         org.tokens.access.retain(|_, a| a.refresh.as_deref() != Some(token.as_str()));
+        if !org.tokens.refresh.values().any(|other| other.oauth_token == r.oauth_token) {
+            org.store.remove("OauthToken", &r.oauth_token);
+        }
         return StatusCode::OK.into_response();
     }
     if org.tokens.access.remove(&token).is_some() {
+        return StatusCode::OK.into_response();
+    }
+    if let Some(row) = crate::oauth_token::by_delete_token(&org.store, &token) {
+        // A DeleteToken revokes the whole grant, as Connected Apps OAuth Usage's Revoke does.
+        org.tokens.refresh.retain(|_, r| r.oauth_token != row);
+        org.tokens.access.retain(|_, a| a.oauth_token != row);
+        org.store.remove("OauthToken", &row);
         return StatusCode::OK.into_response();
     }
     oauth_error("invalid_token", "invalid token")

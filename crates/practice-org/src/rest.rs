@@ -1,5 +1,6 @@
 //! The REST API under `/services/data`: versions, query and queryMore (data and tooling),
-//! sObject create/read/delete and describe, and composite batching.
+//! sObject create/read/update/delete and describe, and composite batching. Every call is made
+//! by a user, whose permissions the write rules check.
 
 use std::collections::HashMap;
 
@@ -11,10 +12,11 @@ use axum::routing::{any, get};
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
-use crate::oauth::{authenticate, LATEST_VERSION};
+use crate::oauth::{bearer, LATEST_VERSION};
 use crate::sf_error::SfError;
 use crate::soql::parse;
 use crate::store::{attributes, Api};
+use crate::write_rules::Write;
 use crate::{lock, Org, Shared};
 
 /// The oldest API version served.
@@ -54,9 +56,10 @@ async fn api(
     body: Bytes,
 ) -> Response {
     let mut org = lock(&state);
-    if let Err(e) = authenticate(&org, &headers) {
-        return e.into_response();
-    }
+    let caller = match bearer(&headers).and_then(|token| crate::api_access::admit(&mut org, token)) {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
     let params: HashMap<String, String> =
         url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
     let body = if body.is_empty() {
@@ -67,18 +70,19 @@ async fn api(
             Err(e) => return SfError::malformed(format!("JSON_PARSER_ERROR: {e}")).into_response(),
         }
     };
-    let behaviour = org.scenario.install.clone();
-    crate::install::advance(&mut org.store, &behaviour);
-    match dispatch(&mut org, &method, &rest, &params, body) {
+    org.catch_up();
+    match dispatch(&mut org, &caller, &method, &rest, &params, body) {
         Ok((status, Value::Null)) => status.into_response(),
         Ok((status, v)) => (status, Json(v)).into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-/// Serves one REST request; also used for each part of a composite request.
+/// Serves one REST request by `caller` (a user id); also used for each part of a composite
+/// request.
 fn dispatch(
     org: &mut Org,
+    caller: &str,
     method: &Method,
     path: &str,
     params: &HashMap<String, String>,
@@ -107,15 +111,16 @@ fn dispatch(
         ["query" | "queryAll", cursor] if get => query_more(org, cursor, api, &version),
         ["sobjects"] if get => Ok((StatusCode::OK, global_describe(org, api, &version))),
         ["sobjects", object, "describe"] if get => describe(org, object, api, &version),
-        ["sobjects", object] if method == Method::POST => create(org, object, api, body),
+        ["sobjects", object] if method == Method::POST => create(org, caller, object, api, body),
         ["sobjects", object, id] if get => read(org, object, id, api, &version, params.get("fields")),
+        ["sobjects", object, id] if method == Method::PATCH => update(org, caller, object, id, api, body),
         ["sobjects", object, id] if method == Method::DELETE => {
-            let (name, _) = org.store.schema().object(object, api)?;
-            let name = name.to_string();
+            let name = org.store.schema().object(object, api)?.0.to_string();
+            crate::write_rules::check(org, caller, &name, &Write::Delete(id))?;
             org.store.delete(&name, id)?;
             Ok((StatusCode::NO_CONTENT, Value::Null))
         }
-        ["composite"] if method == Method::POST && api == Api::Data => composite(org, &version, body),
+        ["composite"] if method == Method::POST && api == Api::Data => composite(org, caller, body),
         _ => Err(SfError::not_found()),
     }
 }
@@ -196,7 +201,7 @@ fn describe(org: &Org, object: &str, api: Api, version: &str) -> Result<(StatusC
             let lookup = def.lookups.iter().find(|(_, l)| &l.field == f);
             json!({
                 "name": f, "label": f, "type": ty, "nillable": f != "Id",
-                "createable": f != "Id" && !def.read_only, "updateable": f != "Id" && !def.read_only,
+                "createable": def.writable(f), "updateable": def.writable(f),
                 "referenceTo": lookup.map(|(_, l)| vec![l.to.clone()]).unwrap_or_default(),
                 "relationshipName": lookup.map(|(r, _)| r.clone()),
             })
@@ -218,14 +223,25 @@ fn describe(org: &Org, object: &str, api: Api, version: &str) -> Result<(StatusC
     ))
 }
 
-fn create(org: &mut Org, object: &str, api: Api, body: Option<Value>) -> Result<(StatusCode, Value), SfError> {
-    let (name, _) = org.store.schema().object(object, api)?;
-    let name = name.to_string();
+/// The fields of a create or update body.
+fn body_fields(body: Option<Value>) -> Result<Map<String, Value>, SfError> {
     let Some(Value::Object(mut fields)) = body else {
         return Err(SfError::malformed("JSON_PARSER_ERROR: body must be an object"));
     };
     fields.remove("attributes");
-    check_create_rules(org, &name, &fields)?;
+    Ok(fields)
+}
+
+fn create(
+    org: &mut Org,
+    caller: &str,
+    object: &str,
+    api: Api,
+    body: Option<Value>,
+) -> Result<(StatusCode, Value), SfError> {
+    let name = org.store.schema().object(object, api)?.0.to_string();
+    let fields = body_fields(body)?;
+    crate::write_rules::check(org, caller, &name, &Write::Create(&fields))?;
     let id = match name.as_str() {
         "PackageInstallRequest" => crate::install::request(&mut org.store, &fields)?,
         _ => org.store.insert(&name, &fields)?,
@@ -233,56 +249,19 @@ fn create(org: &mut Org, object: &str, api: Api, body: Option<Value>) -> Result<
     Ok((StatusCode::CREATED, json!({ "id": id, "success": true, "errors": [] })))
 }
 
-/// The validation rules Salesforce applies to the objects Reconnect writes.
-fn check_create_rules(org: &Org, object: &str, fields: &Map<String, Value>) -> Result<(), SfError> {
-    let has = |f: &str| fields.iter().any(|(k, v)| k.eq_ignore_ascii_case(f) && !v.is_null());
-    let same_id = |a: &Value, b: &Value| match (a.as_str(), b.as_str()) {
-        (Some(a), Some(b)) => a.get(..15) == b.get(..15),
-        _ => false,
-    };
-    let field =
-        |f: &str| fields.iter().find(|(k, _)| k.eq_ignore_ascii_case(f)).map(|(_, v)| v.clone()).unwrap_or(Value::Null);
-    match object {
-        "PermissionSet" => {
-            for required in ["Name", "Label"] {
-                if !has(required) {
-                    return Err(SfError::required_field_missing(required));
-                }
-            }
-            if org.store.all("PermissionSet").iter().any(|p| {
-                p["Name"].as_str().map(str::to_ascii_lowercase) == field("Name").as_str().map(str::to_ascii_lowercase)
-            }) {
-                return Err(SfError::duplicate("The permission set name already exists."));
-            }
-        }
-        "PermissionSetAssignment" => {
-            for required in ["AssigneeId", "PermissionSetId"] {
-                if !has(required) {
-                    return Err(SfError::required_field_missing(required));
-                }
-            }
-            if org.store.all("PermissionSetAssignment").iter().any(|a| {
-                same_id(&a["AssigneeId"], &field("AssigneeId"))
-                    && same_id(&a["PermissionSetId"], &field("PermissionSetId"))
-            }) {
-                return Err(SfError::duplicate("Duplicate PermissionSetAssignment"));
-            }
-        }
-        "SetupEntityAccess" => {
-            for required in ["ParentId", "SetupEntityId"] {
-                if !has(required) {
-                    return Err(SfError::required_field_missing(required));
-                }
-            }
-            if org.store.all("SetupEntityAccess").iter().any(|a| {
-                same_id(&a["ParentId"], &field("ParentId")) && same_id(&a["SetupEntityId"], &field("SetupEntityId"))
-            }) {
-                return Err(SfError::duplicate("duplicate value found: SetupEntityId duplicates value on record"));
-            }
-        }
-        _ => {}
-    }
-    Ok(())
+fn update(
+    org: &mut Org,
+    caller: &str,
+    object: &str,
+    id: &str,
+    api: Api,
+    body: Option<Value>,
+) -> Result<(StatusCode, Value), SfError> {
+    let name = org.store.schema().object(object, api)?.0.to_string();
+    let fields = body_fields(body)?;
+    crate::write_rules::check(org, caller, &name, &Write::Update)?;
+    org.store.patch(&name, id, &fields)?;
+    Ok((StatusCode::NO_CONTENT, Value::Null))
 }
 
 fn read(
@@ -346,7 +325,7 @@ fn substitute(text: &str, results: &HashMap<String, Value>) -> String {
     out
 }
 
-fn composite(org: &mut Org, version: &str, body: Option<Value>) -> Result<(StatusCode, Value), SfError> {
+fn composite(org: &mut Org, caller: &str, body: Option<Value>) -> Result<(StatusCode, Value), SfError> {
     let body = body.ok_or_else(|| SfError::malformed("JSON_PARSER_ERROR: missing body"))?;
     let all_or_none = body["allOrNone"].as_bool().unwrap_or(false);
     let requests = body["compositeRequest"].as_array().cloned().unwrap_or_default();
@@ -373,7 +352,7 @@ fn composite(org: &mut Org, version: &str, body: Option<Value>) -> Result<(Statu
         let sub_body =
             r.get("body").map(|b| serde_json::from_str(&substitute(&b.to_string(), &results)).unwrap_or(Value::Null));
         let outcome = match path.strip_prefix("/services/data/") {
-            Some(p) => dispatch(org, &method, p, &params, sub_body),
+            Some(p) => dispatch(org, caller, &method, p, &params, sub_body),
             None => Err(SfError::not_found()),
         };
         let (status, value) = match outcome {
@@ -391,6 +370,5 @@ fn composite(org: &mut Org, version: &str, body: Option<Value>) -> Result<(Statu
             org.store = snapshot;
         }
     }
-    let _ = version;
     Ok((StatusCode::OK, json!({ "compositeResponse": responses })))
 }

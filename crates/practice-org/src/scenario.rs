@@ -12,16 +12,40 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("production-us-revoked", include_str!("../data/scenarios/production-us-revoked.json")),
     ("eu-sandbox", include_str!("../data/scenarios/eu-sandbox.json")),
     ("already-fixed", include_str!("../data/scenarios/already-fixed.json")),
+    ("app-admin-approved", include_str!("../data/scenarios/app-admin-approved.json")),
+    ("install-fails", include_str!("../data/scenarios/install-fails.json")),
 ];
 
 /// The scenario a newcomer starts with.
 pub const DEFAULT: &str = "production-us-revoked";
 
-/// An OAuth client the org knows.
+/// An OAuth client the org knows, by how its install state is decided.
 #[derive(Debug, Clone, Deserialize)]
-pub struct ClientDef {
-    /// Installed in the org; uninstalled apps need Approve Uninstalled Connected Apps.
-    pub installed: bool,
+#[serde(untagged)]
+pub enum ClientDef {
+    /// A connected app that a package brings: installed while a `ConnectedApplication` record
+    /// with this name exists (it appears when the package installs).
+    ConnectedApp {
+        /// The `ConnectedApplication` name, also shown as the `OauthToken` `AppName`.
+        connected_app: String,
+    },
+    /// An app whose install state the scenario fixes; uninstalled apps need Approve
+    /// Uninstalled Connected Apps.
+    Fixed {
+        /// Installed in the org.
+        installed: bool,
+    },
+}
+
+/// The practice Gainsight tenant served beside the org.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GainsightDef {
+    /// The tenant's name, as in `<tenant>.gainsightcloud.com`.
+    pub tenant: String,
+    /// The OAuth client (a [`ClientDef::ConnectedApp`]) its Salesforce connector signs in with.
+    pub connected_app: String,
+    /// The tenant's API access key (a practice credential, printed by `reconnect practice-org`).
+    pub access_key: String,
 }
 
 /// A user's practice credentials.
@@ -54,6 +78,8 @@ pub struct Scenario {
     /// How package installs end.
     #[serde(default)]
     pub install: crate::install::InstallBehaviour,
+    /// The practice Gainsight tenant.
+    pub gainsight: GainsightDef,
 }
 
 impl Scenario {
@@ -66,6 +92,12 @@ impl Scenario {
         let s: Scenario = serde_json::from_str(src).map_err(|e| format!("scenario {name}: {e}"))?;
         if s.schema != 1 {
             return Err(format!("scenario {name}: schema {} is not 1", s.schema));
+        }
+        if !matches!(s.oauth_clients.get(&s.gainsight.connected_app), Some(ClientDef::ConnectedApp { .. })) {
+            return Err(format!(
+                "scenario {name}: Gainsight's client {} is not a connected-app client",
+                s.gainsight.connected_app
+            ));
         }
         Ok(s)
     }
@@ -96,5 +128,22 @@ mod tests {
             }
         }
         assert!(Scenario::named("nope").unwrap_err().contains("production-us-revoked"));
+    }
+
+    #[test]
+    fn every_scenario_serves_gainsight_and_its_connected_apps() {
+        for (name, _) in SHIPPED {
+            let s = Scenario::named(name).unwrap();
+            for app in ["GAINSIGHTCSUS", "GAINSIGHTCSEU"] {
+                assert!(
+                    matches!(&s.oauth_clients[app], ClientDef::ConnectedApp { connected_app } if connected_app == app),
+                    "{name}: {app}"
+                );
+            }
+            assert!(!s.gainsight.access_key.is_empty() && !s.gainsight.tenant.is_empty(), "{name}");
+        }
+        assert_eq!(Scenario::named("eu-sandbox").unwrap().gainsight.connected_app, "GAINSIGHTCSEU");
+        let failing = Scenario::named("install-fails").unwrap().install.error.unwrap();
+        assert!(failing.starts_with("This package can't be installed."));
     }
 }

@@ -41,8 +41,8 @@ impl SfError {
         Self::new(400, "INVALID_FIELD", format!("No such column '{field}' on entity '{object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names."))
     }
 
-    /// Unknown field in a create.
-    pub fn invalid_field_create(field: &str, object: &str) -> Self {
+    /// Unknown field in a create or an update.
+    pub fn invalid_field_write(field: &str, object: &str) -> Self {
         Self::new(400, "INVALID_FIELD", format!("No such column '{field}' on sobject of type {object}"))
     }
 
@@ -61,18 +61,33 @@ impl SfError {
         Self::new(400, "INVALID_CROSS_REFERENCE_KEY", format!("invalid cross reference id: {field} = {value}"))
     }
 
-    /// A write the org refuses.
-    pub fn entity_is_read_only(object: &str) -> Self {
+    /// A write to an object the API never writes; `done` is `inserted`, `updated` or `deleted`.
+    pub fn invalid_type_for_operation(done: &str, object: &str) -> Self {
+        Self::new(400, "INVALID_TYPE_FOR_OPERATION", format!("entity type cannot be {done}: {object}"))
+    }
+
+    /// A field the org sets itself (not createable or updateable in describe).
+    pub fn not_writable(field: &str) -> Self {
         Self::new(
             400,
-            "INSUFFICIENT_ACCESS_OR_READONLY",
-            format!("entity type {object} does not support this operation"),
+            "INVALID_FIELD_FOR_INSERT_UPDATE",
+            format!("Unable to create/update fields: {field}. Please check the security settings of this field and verify that it is read/write for your profile or permission set."),
         )
     }
 
-    /// A record that was already deleted.
-    pub fn entity_is_deleted() -> Self {
-        Self::new(404, "ENTITY_IS_DELETED", "entity is deleted")
+    /// The caller lacks the permission a write needs.
+    pub fn insufficient_access() -> Self {
+        Self::new(400, "INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id")
+    }
+
+    /// A delete that other records prevent.
+    pub fn delete_failed(message: impl Into<String>) -> Self {
+        Self::new(400, "DELETE_FAILED", message)
+    }
+
+    /// A write that would break the org's integrity rules.
+    pub fn field_integrity(message: impl Into<String>) -> Self {
+        Self::new(400, "FIELD_INTEGRITY_EXCEPTION", message)
     }
 
     /// A duplicate.
@@ -93,6 +108,11 @@ impl SfError {
     /// Missing, expired or revoked session.
     pub fn invalid_session() -> Self {
         Self::new(401, "INVALID_SESSION_ID", "Session expired or invalid")
+    }
+
+    /// The caller's permission sets do not grant API Enabled.
+    pub fn api_disabled() -> Self {
+        Self::new(403, "API_DISABLED_FOR_ORG", "API is not enabled for this Organization or Partner")
     }
 
     /// The org's API request limit is reached.

@@ -1,5 +1,5 @@
-//! The SOQL subset the practice org understands: select lists with relationship fields and
-//! child sub-selects; `WHERE` with `=`, `!=`, `<>`, `<`, `>`, `<=`, `>=`, `IN`/`NOT IN` (values
+//! The SOQL subset the practice org understands: select lists with relationship fields,
+//! `FIELDS(STANDARD)` and child sub-selects; `WHERE` with `=`, `!=`, `<>`, `<`, `>`, `<=`, `>=`, `IN`/`NOT IN` (values
 //! or a semi-join sub-select), `LIKE`, `AND`, `OR`, `NOT` and parentheses; `ORDER BY`;
 //! `LIMIT`. Parse errors read like Salesforce's `MALFORMED_QUERY` messages.
 
@@ -26,6 +26,8 @@ pub type Path = Vec<String>;
 pub enum SelectItem {
     /// A field, possibly through lookups.
     Field(Path),
+    /// `FIELDS(STANDARD)`: every field of the object.
+    StandardFields,
     /// A child relationship sub-select.
     Children(Box<Query>),
 }
@@ -264,6 +266,13 @@ impl Parser {
                 let sub = self.query()?;
                 self.expect_sym(")")?;
                 select.push(SelectItem::Children(Box::new(sub)));
+            } else if self.keyword("FIELDS") && matches!(self.toks.get(self.pos + 1), Some(Tok::Sym("("))) {
+                self.pos += 2;
+                // FIELDS(ALL) and FIELDS(CUSTOM) would add nothing here: the practice org's
+                // objects have no custom fields.
+                self.expect_keyword("STANDARD")?;
+                self.expect_sym(")")?;
+                select.push(SelectItem::StandardFields);
             } else {
                 select.push(SelectItem::Field(self.path()?));
             }
@@ -433,6 +442,11 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(q.filter, Some(Cond::And(ref l, _)) if matches!(**l, Cond::In(_, false, InList::Query(_)))));
+        let q =
+            parse("SELECT FIELDS(STANDARD), (SELECT FIELDS(standard) FROM Assignments) FROM PermissionSet").unwrap();
+        assert_eq!(q.select[0], SelectItem::StandardFields);
+        assert!(matches!(&q.select[1], SelectItem::Children(sub) if sub.select == [SelectItem::StandardFields]));
+        assert_eq!(parse("SELECT FIELDS(ALL) FROM User").unwrap_err().0, "unexpected token: 'ALL'");
         let q =
             parse("SELECT Id FROM OauthToken WHERE LastUsedDate >= 2025-12-01T00:00:00Z AND AppName NOT IN ('A','B')")
                 .unwrap();

@@ -43,6 +43,17 @@ pub struct ObjectDef {
     /// Whether the API refuses writes.
     #[serde(default)]
     pub read_only: bool,
+    /// Fields only the org sets: describe says neither createable nor updateable.
+    #[serde(default)]
+    pub system_fields: Vec<String>,
+}
+
+impl ObjectDef {
+    /// Whether the API may write the field: not on a read-only object, not the id, and not a
+    /// field the org sets itself.
+    pub fn writable(&self, field: &str) -> bool {
+        !self.read_only && field != "Id" && field != "CreatedDate" && !self.system_fields.iter().any(|f| f == field)
+    }
 }
 
 /// A lookup relationship.
@@ -156,14 +167,44 @@ impl Store {
     pub fn insert(&mut self, object: &str, fields: &Map<String, Value>) -> Result<String, SfError> {
         let def = self.schema.def(object).clone();
         if def.read_only {
-            return Err(SfError::entity_is_read_only(object));
+            return Err(SfError::invalid_type_for_operation("inserted", object));
         }
+        let mut row = self.checked(object, &def, fields)?;
+        let id = self.new_id(&def.prefix);
+        row.insert("Id".into(), Value::String(id.clone()));
+        if def.fields.contains_key("CreatedDate") {
+            row.insert("CreatedDate".into(), Value::String(time::format_ms(time::now_ms())));
+        }
+        for field in def.fields.keys() {
+            row.entry(field.clone()).or_insert(Value::Null);
+        }
+        self.records.entry(object.to_string()).or_default().push(row);
+        Ok(id)
+    }
+
+    /// Updates fields of a record through the API (`PATCH`).
+    pub fn patch(&mut self, object: &str, id: &str, fields: &Map<String, Value>) -> Result<(), SfError> {
+        let def = self.schema.def(object).clone();
+        if def.read_only {
+            return Err(SfError::invalid_type_for_operation("updated", object));
+        }
+        let id = self.get(object, id).and_then(|r| r.get("Id")).and_then(Value::as_str).map(str::to_string);
+        let id = id.ok_or_else(SfError::not_found)?;
+        let fields = self.checked(object, &def, fields)?;
+        self.update(object, &id, &fields);
+        Ok(())
+    }
+
+    /// Canonical field names and normalized values for a write, or the error Salesforce gives.
+    fn checked(&self, object: &str, def: &ObjectDef, fields: &Map<String, Value>) -> Result<Record, SfError> {
         let mut row = Record::new();
         for (name, value) in fields {
-            let (field, ty) =
-                canonical(&def.fields, name).ok_or_else(|| SfError::invalid_field_create(name, object))?;
+            let (field, ty) = canonical(&def.fields, name).ok_or_else(|| SfError::invalid_field_write(name, object))?;
             if field == "Id" {
-                return Err(SfError::invalid_field_create(name, object));
+                return Err(SfError::invalid_field_write(name, object));
+            }
+            if !def.writable(field) {
+                return Err(SfError::not_writable(field));
             }
             let value = match (ty.as_str(), value) {
                 ("reference", Value::String(s)) => {
@@ -177,16 +218,7 @@ impl Store {
             };
             row.insert(field.to_string(), value);
         }
-        let id = self.new_id(&def.prefix);
-        row.insert("Id".into(), Value::String(id.clone()));
-        if def.fields.contains_key("CreatedDate") {
-            row.insert("CreatedDate".into(), Value::String(time::format_ms(time::now_ms())));
-        }
-        for field in def.fields.keys() {
-            row.entry(field.clone()).or_insert(Value::Null);
-        }
-        self.records.entry(object.to_string()).or_default().push(row);
-        Ok(id)
+        Ok(row)
     }
 
     /// Adds a record as the org itself would (no API rules), filling absent fields with null.
@@ -203,7 +235,8 @@ impl Store {
         self.new_id(&prefix)
     }
 
-    /// Replaces fields of an existing record (used by the org's own background work).
+    /// Replaces fields of an existing record (its 18-character id) as the org itself would, with
+    /// no API rules.
     pub fn update(&mut self, object: &str, id: &str, fields: &Map<String, Value>) {
         if let Some(row) = self
             .records
@@ -216,19 +249,28 @@ impl Store {
         }
     }
 
-    /// Deletes a record.
+    /// Deletes a record through the API.
     pub fn delete(&mut self, object: &str, id: &str) -> Result<(), SfError> {
         if self.schema.def(object).read_only {
-            return Err(SfError::entity_is_read_only(object));
+            return Err(SfError::invalid_type_for_operation("deleted", object));
         }
-        let id = SalesforceId::parse(id).map_err(|_| SfError::not_found())?.to_string();
+        // The objects served are setup objects, deleted for good (no recycle bin), so an id
+        // deleted before reads as one that never existed.
+        if self.remove(object, id) {
+            Ok(())
+        } else {
+            Err(SfError::not_found())
+        }
+    }
+
+    /// Removes a record as the org itself would (no API rules); whether it was there.
+    pub fn remove(&mut self, object: &str, id: &str) -> bool {
+        let Ok(id) = SalesforceId::parse(id) else { return false };
+        let id = id.to_string();
         let rows = self.records.entry(object.to_string()).or_default();
         let before = rows.len();
         rows.retain(|r| r.get("Id").and_then(Value::as_str) != Some(id.as_str()));
-        if rows.len() == before {
-            return Err(SfError::entity_is_deleted());
-        }
-        Ok(())
+        rows.len() != before
     }
 
     fn new_id(&mut self, prefix: &str) -> String {
@@ -331,7 +373,11 @@ impl Store {
                 if sub.select.len() != 1 || !matches!(&sub.select[0], SelectItem::Field(f) if f.len() == 1) {
                     return Err(SfError::malformed("a semi-join sub-select must select exactly one field"));
                 }
-                self.schema.object(&sub.from, api).map(|_| ())
+                let (sub_object, _) = self.schema.object(&sub.from, api)?;
+                match &sub.filter {
+                    Some(f) => self.check_cond(sub_object, f, api),
+                    None => Ok(()),
+                }
             }
         }
     }
@@ -404,6 +450,11 @@ impl Store {
         for item in &q.select {
             match item {
                 SelectItem::Field(path) => self.project_path(object, r, path, &mut out, api, version),
+                SelectItem::StandardFields => {
+                    for field in self.schema.def(object).fields.keys() {
+                        out.insert(field.clone(), r.get(field).cloned().unwrap_or(Value::Null));
+                    }
+                }
                 SelectItem::Children(sub) => {
                     let def = self.schema.def(object);
                     let (name, child) = canonical(&def.children, &sub.from)
@@ -599,8 +650,8 @@ mod tests {
         assert_eq!(s.get("PermissionSet", &id).unwrap()["Label"], "Reconnect test");
         s.delete("PermissionSet", &id).unwrap();
         assert!(s.get("PermissionSet", &id).is_none());
-        assert_eq!(s.delete("PermissionSet", &id).unwrap_err().code, "ENTITY_IS_DELETED");
-        assert_eq!(s.insert("ConnectedApplication", &Map::new()).unwrap_err().code, "INSUFFICIENT_ACCESS_OR_READONLY");
+        assert_eq!(s.delete("PermissionSet", &id).unwrap_err().code, "NOT_FOUND");
+        assert_eq!(s.insert("ConnectedApplication", &Map::new()).unwrap_err().code, "INVALID_TYPE_FOR_OPERATION");
         let mut bad = Map::new();
         bad.insert("AssigneeId".into(), json!("005000000000000"));
         assert_eq!(s.insert("PermissionSetAssignment", &bad).unwrap_err().code, "INVALID_CROSS_REFERENCE_KEY");

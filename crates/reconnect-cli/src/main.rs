@@ -1,7 +1,8 @@
 //! `reconnect`: the command-line face of Reconnect, over the same core as the desktop app.
-//! Exit codes: 0 answered, 1 the address was understood but not recognized (no org, no data
-//! center), 2 bad input or usage.
+//! Exit codes: 0 answered or passed, 1 not recognized or a check failed (something is left
+//! to do), 2 bad input, usage or an error that kept the answer from being found.
 
+mod connection_commands;
 mod output;
 mod session_commands;
 
@@ -13,7 +14,12 @@ use reconnect_core::language::Language;
 /// Reconnect Gainsight CS and Salesforce: find the data center, the org and the right
 /// install link.
 #[derive(Parser)]
-#[command(name = "reconnect", version, about, after_help = "Exit codes: 0 answered, 1 not recognized, 2 bad input.")]
+#[command(
+    name = "reconnect",
+    version,
+    about,
+    after_help = "Exit codes: 0 answered / passed, 1 not recognized / failed, 2 error."
+)]
 struct Cli {
     /// Print JSON for scripts instead of text.
     #[arg(long, global = true)]
@@ -84,6 +90,79 @@ enum Command {
         #[arg(long)]
         request_limit: Option<u64>,
     },
+    /// Check Gainsight's OAuth user in the signed-in org: active, API Enabled, the connected
+    /// app, pre-authorization, Approve Uninstalled Connected Apps, a dedicated user.
+    Diagnose {
+        /// The OAuth user's Salesforce username.
+        #[arg(long)]
+        user: String,
+        /// Gainsight data center (us1, us2, eu), when the org's settings do not reveal it.
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Give the OAuth user what is missing: a permission set with only the missing
+    /// permissions, assigned, and pre-authorized for the app when needed. Journaled for undo.
+    Fix {
+        /// The OAuth user's Salesforce username.
+        #[arg(long)]
+        user: String,
+        /// Show the changes without making them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Gainsight data center (us1, us2, eu).
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Remove exactly what Reconnect created in the signed-in org (from the journal).
+    Undo,
+    /// Install the Gainsight CS Connected App package.
+    Install {
+        /// `api`: through the Tooling API, for admins only; `link`: open the install link and
+        /// watch for the package.
+        #[arg(long, default_value = "api", value_parser = ["api", "link"])]
+        via: String,
+        /// Gainsight data center (us1, us2, eu).
+        #[arg(long)]
+        region: Option<String>,
+        /// With --via link: print the link instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Verify the connection: package, the OAuth user's permissions, and the connector's
+    /// token used since re-authorization (two round trips).
+    Verify {
+        /// The OAuth user's Salesforce username.
+        #[arg(long)]
+        user: String,
+        /// When re-authorization started: a datetime, or a time ago (30m, 2h, 1d).
+        #[arg(long)]
+        since: Option<String>,
+        /// Gainsight data center (us1, us2, eu).
+        #[arg(long)]
+        region: Option<String>,
+        /// Also check the Gainsight tenant's API with its access key from the keychain.
+        #[arg(long)]
+        gainsight_tenant: Option<String>,
+        /// Read the access key from standard input and keep it in the keychain.
+        #[arg(long, requires = "gainsight_tenant")]
+        gainsight_key_stdin: bool,
+    },
+    /// Save the reconnection report (Markdown, or HTML for .html); with --user it verifies
+    /// first. The language follows --lang.
+    Report {
+        /// Where to save it.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// The OAuth user to verify.
+        #[arg(long)]
+        user: Option<String>,
+        /// When re-authorization started (with --user).
+        #[arg(long)]
+        since: Option<String>,
+        /// Gainsight data center (us1, us2, eu).
+        #[arg(long)]
+        region: Option<String>,
+    },
     /// Build the install links for a package in an org.
     InstallLink {
         /// The org: any address from its browser tab, or login/test.salesforce.com.
@@ -113,6 +192,28 @@ async fn main() -> ExitCode {
         Command::InstallLink { org, package, region } => out.install_link(&org, package.as_deref(), region.as_deref()),
         Command::Login { org, client_id, port, no_browser } => {
             session_commands::login(&out, org.as_deref(), client_id, port, no_browser).await
+        }
+        Command::Diagnose { user, region } => connection_commands::diagnose_user(&out, &user, region.as_deref()).await,
+        Command::Fix { user, dry_run, region } => {
+            connection_commands::fix_user(&out, &user, region.as_deref(), dry_run).await
+        }
+        Command::Undo => connection_commands::undo_changes(&out).await,
+        Command::Install { via, region, no_browser } => {
+            connection_commands::install(&out, &via, region.as_deref(), no_browser).await
+        }
+        Command::Verify { user, since, region, gainsight_tenant, gainsight_key_stdin } => {
+            let args = connection_commands::VerifyArgs { user, since, region, gainsight_tenant, gainsight_key_stdin };
+            connection_commands::verify_connection(&out, args).await
+        }
+        Command::Report { out: path, user, since, region } => {
+            let args = user.map(|user| connection_commands::VerifyArgs {
+                user,
+                since,
+                region: region.clone(),
+                gainsight_tenant: None,
+                gainsight_key_stdin: false,
+            });
+            connection_commands::report(&out, &path, args, region.as_deref()).await
         }
         Command::Whoami => session_commands::whoami(&out).await,
         Command::Logout => session_commands::logout(&out).await,

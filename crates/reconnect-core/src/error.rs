@@ -218,6 +218,56 @@ pub enum Error {
         /// The operating system's reason.
         reason: String,
     },
+    /// The journal of changes could not be read or written.
+    JournalWrite {
+        /// Where.
+        path: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The signed-in user may not make this change.
+    InsufficientAccess {
+        /// Salesforce's message.
+        message: String,
+    },
+    /// The user whose token called the API lacks API Enabled.
+    ApiDisabled,
+    /// Salesforce's installer ended in an error.
+    InstallFailed {
+        /// The installer's message.
+        message: String,
+    },
+    /// An install did not finish in time.
+    InstallTimedOut {
+        /// Minutes waited.
+        minutes: u64,
+    },
+    /// The package did not appear while watching for an install through the link.
+    PackageNotSeen {
+        /// Minutes waited.
+        minutes: u64,
+    },
+    /// The Gainsight tenant refused the access key.
+    GainsightAccessKey,
+    /// The Gainsight tenant answered with an error.
+    GainsightApi {
+        /// HTTP status.
+        status: u16,
+        /// Gainsight's error code or description, when given.
+        message: String,
+    },
+    /// A time that is neither a datetime nor a duration ago.
+    InvalidTime {
+        /// What was given.
+        input: String,
+    },
+    /// A report could not be written.
+    ReportWrite {
+        /// Where.
+        path: String,
+        /// The operating system's reason.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -367,6 +417,37 @@ impl Error {
             Error::BrowserOpen { reason } => {
                 (text("err.browser.what", &[("reason", reason)]), text("err.browser.next", &[]))
             }
+            Error::JournalWrite { path, reason } => {
+                (text("err.journal.what", &[("path", path), ("reason", reason)]), text("err.journal.next", &[]))
+            }
+            Error::InsufficientAccess { message } => (
+                text("err.insufficient_access.what", &[("message", message)]),
+                text("err.insufficient_access.next", &[]),
+            ),
+            Error::ApiDisabled => (text("err.api_disabled.what", &[]), text("err.api_disabled.next", &[])),
+            Error::InstallFailed { message } => {
+                (text("err.install_failed.what", &[("message", message)]), text("err.install_failed.next", &[]))
+            }
+            Error::InstallTimedOut { minutes } => (
+                text("err.install_timeout.what", &[("minutes", &minutes.to_string())]),
+                text("err.install_timeout.next", &[]),
+            ),
+            Error::PackageNotSeen { minutes } => (
+                text("err.package_not_seen.what", &[("minutes", &minutes.to_string())]),
+                text("err.package_not_seen.next", &[]),
+            ),
+            Error::GainsightAccessKey => (text("err.gainsight_key.what", &[]), text("err.gainsight_key.next", &[])),
+            Error::GainsightApi { status, message } => (
+                text("err.gainsight_api.what", &[("status", &status.to_string()), ("message", message)]),
+                text("err.gainsight_api.next", &[]),
+            ),
+            Error::InvalidTime { input } => {
+                (text("err.invalid_time.what", &[("input", input)]), text("err.invalid_time.next", &[]))
+            }
+            Error::ReportWrite { path, reason } => (
+                text("err.report_write.what", &[("path", path), ("reason", reason)]),
+                text("err.report_write.next", &[]),
+            ),
         };
         UserMessage { what, next }
     }

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::language::{text, Text};
+use crate::oauth_user::snapshot::{same_id, soql_string, Snapshot, USER_FIELDS};
 use crate::salesforce::client::SalesforceClient;
 
 /// When a permission is needed.
@@ -39,21 +40,42 @@ pub struct PermissionDef {
     pub confirmed: bool,
 }
 
+/// The permission set the fix creates, from `data/permissions.json`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PermissionSetDef {
+    /// API name (unique in the org; how a rerun finds it).
+    pub name: String,
+    /// Label shown in Setup.
+    pub label: String,
+    /// Description shown in Setup.
+    pub description: String,
+}
+
 #[derive(Deserialize)]
 struct PermissionFile {
     schema: u32,
     permissions: Vec<PermissionDef>,
+    permission_set: PermissionSetDef,
+}
+
+fn permission_file() -> &'static PermissionFile {
+    static FILE: OnceLock<PermissionFile> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let f: PermissionFile = serde_json::from_str(include_str!("../../data/permissions.json"))
+            .expect("permissions.json is checked by a unit test");
+        assert_eq!(f.schema, 1, "permissions.json schema");
+        f
+    })
 }
 
 /// The permissions Reconnect checks.
 pub fn permission_defs() -> &'static [PermissionDef] {
-    static DEFS: OnceLock<Vec<PermissionDef>> = OnceLock::new();
-    DEFS.get_or_init(|| {
-        let f: PermissionFile = serde_json::from_str(include_str!("../../data/permissions.json"))
-            .expect("permissions.json is checked by a unit test");
-        assert_eq!(f.schema, 1, "permissions.json schema");
-        f.permissions
-    })
+    &permission_file().permissions
+}
+
+/// The permission set the fix creates.
+pub fn fix_permission_set() -> &'static PermissionSetDef {
+    &permission_file().permission_set
 }
 
 /// The field names Reconnect reads.
@@ -94,13 +116,6 @@ impl UserSummary {
         }
     }
 }
-
-/// Quotes text for a SOQL string literal.
-pub fn soql_string(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
-}
-
-const USER_FIELDS: &str = "Id, Username, Name, Email, IsActive, LastLoginDate, Profile.Name";
 
 /// Finds users by name, username or email (at most 20).
 pub async fn find_users(client: &SalesforceClient, search: &str) -> Result<Vec<UserSummary>, Error> {
@@ -207,7 +222,11 @@ fn check(id: &str, status: CheckStatus, evidence: String, args: &[(&str, &str)])
         "app_installed" => (
             text("check.app_installed.title", args),
             text(
-                if status == CheckStatus::Pass { "check.app_installed.pass" } else { "check.app_installed.fail" },
+                match status {
+                    CheckStatus::Pass => "check.app_installed.pass",
+                    CheckStatus::Warn => "check.app_installed.warn",
+                    _ => "check.app_installed.fail",
+                },
                 args,
             ),
         ),
@@ -244,123 +263,130 @@ fn check(id: &str, status: CheckStatus, evidence: String, args: &[(&str, &str)])
     Check { id: id.to_string(), status, title, explanation, evidence }
 }
 
-/// Diagnoses the user with `username` against the connected app `app_name`.
+/// Diagnoses the user with `username` against the connected app `app_name`, in one round
+/// trip.
 pub async fn diagnose(client: &SalesforceClient, username: &str, app_name: &str) -> Result<Diagnosis, Error> {
-    let describe: Value = client.get("sobjects/PermissionSet/describe").await?;
-    let org_fields: Vec<String> = describe["fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["name"].as_str().map(str::to_string))
-        .collect();
-    let available: Vec<String> =
-        permission_defs().iter().map(|d| d.field.clone()).filter(|f| org_fields.contains(f)).collect();
-    let users: Vec<Value> =
-        client.query(&format!("SELECT {USER_FIELDS} FROM User WHERE Username = {}", soql_string(username))).await?;
-    let user = users
-        .first()
-        .map(UserSummary::from_row)
-        .ok_or_else(|| Error::UserNotFound { username: username.to_string() })?;
-    let select: String = available.iter().map(|f| format!(", PermissionSet.{f}")).collect();
-    let assignments: Vec<Value> = client
-        .query(&format!(
-            "SELECT PermissionSetId, PermissionSet.Name{select} FROM PermissionSetAssignment WHERE AssigneeId = {}",
-            soql_string(&user.id)
-        ))
-        .await?;
-    let effective: BTreeMap<String, bool> = available
-        .iter()
-        .map(|f| (f.clone(), assignments.iter().any(|a| a["PermissionSet"][f.as_str()].as_bool() == Some(true))))
-        .collect();
-    let permission_set_ids: Vec<String> =
-        assignments.iter().filter_map(|a| a["PermissionSetId"].as_str().map(str::to_string)).collect();
-    let apps: Vec<Value> = client
-        .query(&format!(
-            "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication WHERE Name = {}",
-            soql_string(app_name)
-        ))
-        .await?;
-    let app = apps.first().map(|a| InstalledApp {
-        id: a["Id"].as_str().unwrap_or_default().to_string(),
-        name: a["Name"].as_str().unwrap_or_default().to_string(),
-        admin_approved_only: a["OptionsAllowAdminApprovedUsersOnly"].as_bool().unwrap_or(false),
-    });
-    let pre_authorized = match &app {
-        Some(a) if a.admin_approved_only => {
-            let grants: Vec<Value> = client
-                .query(&format!("SELECT ParentId FROM SetupEntityAccess WHERE SetupEntityId = {}", soql_string(&a.id)))
-                .await?;
-            let granted = |id: &str| grants.iter().any(|g| g["ParentId"].as_str().map(|p| &p[..15]) == id.get(..15));
-            Some(permission_set_ids.iter().any(|id| granted(id)))
-        }
-        _ => None,
-    };
+    let snapshot = Snapshot::read(client, username, app_name).await?;
+    Diagnosis::evaluate(&snapshot, username, app_name)
+}
 
-    let mut checks = Vec::new();
-    let status = |ok: bool| if ok { CheckStatus::Pass } else { CheckStatus::Fail };
-    let user_arg = [("user", user.username.as_str()), ("app", app_name)];
-    checks.push(check("active", status(user.active), format!("IsActive = {}", user.active), &user_arg));
-    checks.push(match effective.get(API_ENABLED) {
-        Some(v) => check("api_enabled", status(*v), format!("{API_ENABLED} = {v}"), &user_arg),
-        None => check(
-            "api_enabled",
-            CheckStatus::NotApplicable,
-            format!("{API_ENABLED}: not in this org"),
-            &[("field", API_ENABLED)],
-        ),
-    });
-    checks.push(check(
-        "app_installed",
-        status(app.is_some()),
-        match &app {
-            Some(a) => format!("ConnectedApplication {} ({})", a.name, a.id),
-            None => format!("ConnectedApplication {app_name}: none"),
-        },
-        &user_arg,
-    ));
-    checks.push(match pre_authorized {
-        Some(p) => check(
-            "pre_authorized",
-            status(p),
-            format!("SetupEntityAccess for the user's permission sets: {p}"),
+impl Diagnosis {
+    /// Evaluates what a snapshot says, as Salesforce decides: effective permissions are the
+    /// union over the assigned sets; only fields the org's describe lists are judged.
+    pub fn evaluate(snapshot: &Snapshot, username: &str, app_name: &str) -> Result<Diagnosis, Error> {
+        let user = snapshot
+            .user
+            .as_ref()
+            .map(UserSummary::from_row)
+            .ok_or_else(|| Error::UserNotFound { username: username.to_string() })?;
+        let available: Vec<String> = permission_defs()
+            .iter()
+            .map(|d| d.field.clone())
+            .filter(|f| snapshot.permission_fields.contains(f))
+            .collect();
+        let sets = &snapshot.permission_sets;
+        let effective: BTreeMap<String, bool> =
+            available.iter().map(|f| (f.clone(), sets.iter().any(|p| p[f.as_str()].as_bool() == Some(true)))).collect();
+        let permission_set_ids: Vec<String> =
+            sets.iter().filter_map(|p| p["Id"].as_str().map(str::to_string)).collect();
+        let app = snapshot.app.as_ref().map(|a| InstalledApp {
+            id: a["Id"].as_str().unwrap_or_default().to_string(),
+            name: a["Name"].as_str().unwrap_or_default().to_string(),
+            admin_approved_only: a["OptionsAllowAdminApprovedUsersOnly"].as_bool().unwrap_or(false),
+        });
+        let pre_authorized = match &app {
+            Some(a) if a.admin_approved_only => Some(snapshot.grants.iter().any(|g| {
+                g["SetupEntityId"].as_str().is_some_and(|e| same_id(e, &a.id))
+                    && g["ParentId"].as_str().is_some_and(|p| permission_set_ids.iter().any(|id| same_id(id, p)))
+            })),
+            _ => None,
+        };
+        Ok(Self::judge(user, app_name, app, available, effective, permission_set_ids, pre_authorized))
+    }
+
+    fn judge(
+        user: UserSummary,
+        app_name: &str,
+        app: Option<InstalledApp>,
+        available: Vec<String>,
+        effective: BTreeMap<String, bool>,
+        permission_set_ids: Vec<String>,
+        pre_authorized: Option<bool>,
+    ) -> Diagnosis {
+        let mut checks = Vec::new();
+        let status = |ok: bool| if ok { CheckStatus::Pass } else { CheckStatus::Fail };
+        let user_arg = [("user", user.username.as_str()), ("app", app_name)];
+        checks.push(check("active", status(user.active), format!("IsActive = {}", user.active), &user_arg));
+        checks.push(match effective.get(API_ENABLED) {
+            Some(v) => check("api_enabled", status(*v), format!("{API_ENABLED} = {v}"), &user_arg),
+            None => check(
+                "api_enabled",
+                CheckStatus::NotApplicable,
+                format!("{API_ENABLED}: not in this org"),
+                &[("field", API_ENABLED)],
+            ),
+        });
+        let approved_anyway = effective.get(APPROVE_UNINSTALLED) == Some(&true);
+        checks.push(check(
+            "app_installed",
+            match (&app, approved_anyway) {
+                (Some(_), _) => CheckStatus::Pass,
+                // The alternative path: the user may use the app uninstalled.
+                (None, true) => CheckStatus::Warn,
+                (None, false) => CheckStatus::Fail,
+            },
+            match &app {
+                Some(a) => format!("ConnectedApplication {} ({})", a.name, a.id),
+                None => format!("ConnectedApplication {app_name}: none"),
+            },
             &user_arg,
-        ),
-        None => check(
-            "pre_authorized",
-            CheckStatus::NotApplicable,
-            "OptionsAllowAdminApprovedUsersOnly = false or app missing".into(),
+        ));
+        checks.push(match pre_authorized {
+            Some(p) => check(
+                "pre_authorized",
+                status(p),
+                format!("SetupEntityAccess for the user's permission sets: {p}"),
+                &user_arg,
+            ),
+            None => check(
+                "pre_authorized",
+                CheckStatus::NotApplicable,
+                "OptionsAllowAdminApprovedUsersOnly = false or app missing".into(),
+                &user_arg,
+            ),
+        });
+        checks.push(match (&app, effective.get(APPROVE_UNINSTALLED)) {
+            (Some(_), _) => {
+                check("approve_uninstalled", CheckStatus::NotApplicable, "the app is installed".into(), &user_arg)
+            }
+            (None, Some(v)) => {
+                check("approve_uninstalled", status(*v), format!("{APPROVE_UNINSTALLED} = {v}"), &user_arg)
+            }
+            (None, None) => check(
+                "approve_uninstalled",
+                CheckStatus::Fail,
+                format!("{APPROVE_UNINSTALLED}: not in this org"),
+                &user_arg,
+            ),
+        });
+        let sysadmin = user.profile.as_deref() == Some("System Administrator");
+        checks.push(check(
+            "dedicated_user",
+            if sysadmin { CheckStatus::Warn } else { CheckStatus::Pass },
+            format!("Profile = {}", user.profile.clone().unwrap_or_default()),
             &user_arg,
-        ),
-    });
-    checks.push(match (&app, effective.get(APPROVE_UNINSTALLED)) {
-        (Some(_), _) => {
-            check("approve_uninstalled", CheckStatus::NotApplicable, "the app is installed".into(), &user_arg)
+        ));
+        Diagnosis {
+            user,
+            connected_app_name: app_name.to_string(),
+            app,
+            available_fields: available,
+            effective,
+            permission_set_ids,
+            pre_authorized,
+            checks,
         }
-        (None, Some(v)) => check("approve_uninstalled", status(*v), format!("{APPROVE_UNINSTALLED} = {v}"), &user_arg),
-        (None, None) => check(
-            "approve_uninstalled",
-            CheckStatus::Fail,
-            format!("{APPROVE_UNINSTALLED}: not in this org"),
-            &user_arg,
-        ),
-    });
-    let sysadmin = user.profile.as_deref() == Some("System Administrator");
-    checks.push(check(
-        "dedicated_user",
-        if sysadmin { CheckStatus::Warn } else { CheckStatus::Pass },
-        format!("Profile = {}", user.profile.clone().unwrap_or_default()),
-        &user_arg,
-    ));
-    Ok(Diagnosis {
-        user,
-        connected_app_name: app_name.to_string(),
-        app,
-        available_fields: available,
-        effective,
-        permission_set_ids,
-        pre_authorized,
-        checks,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -368,10 +394,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn permission_file_loads_and_quoting_escapes() {
+    fn permission_file_loads() {
         assert!(permission_defs()
             .iter()
             .any(|d| d.field == APPROVE_UNINSTALLED && d.needed == Needed::WhenAppNotInstalled));
-        assert_eq!(soql_string("O'Brien\\x"), "'O\\'Brien\\\\x'");
     }
 }

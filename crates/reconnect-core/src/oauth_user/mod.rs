@@ -2,3 +2,6 @@
 //! checking what Salesforce will let it do, the way Salesforce itself decides.
 
 pub mod diagnosis;
+pub mod fix;
+pub mod snapshot;
+pub mod undo;

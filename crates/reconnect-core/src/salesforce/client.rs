@@ -2,12 +2,13 @@
 //! Salesforce errors as typed errors, one refresh-and-retry on an expired session, and
 //! bounded retries with backoff for reads (never for writes that are not idempotent).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::error::Error;
 use crate::oauth::flow::refresh_access;
@@ -58,6 +59,46 @@ struct SfErrorBody {
     #[serde(rename = "errorCode")]
     error_code: String,
     message: String,
+}
+
+impl SfErrorBody {
+    /// Salesforce's error code as a typed error; messages are redacted in case they echo input.
+    fn into_error(self) -> Error {
+        let message = crate::secret::redact(&self.message);
+        match self.error_code.as_str() {
+            "REQUEST_LIMIT_EXCEEDED" => Error::RequestLimit,
+            "API_DISABLED_FOR_ORG" | "API_CURRENTLY_DISABLED" => Error::ApiDisabled,
+            "INSUFFICIENT_ACCESS_OR_READONLY" | "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY" => {
+                Error::InsufficientAccess { message }
+            }
+            _ => Error::SalesforceApi { code: self.error_code, message },
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CompositeAnswer {
+    composite_response: Vec<CompositePart>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CompositePart {
+    body: Value,
+    http_status_code: u16,
+    reference_id: String,
+}
+
+/// The records of a query result inside a composite answer.
+pub fn records(body: &Value) -> Vec<Value> {
+    body["records"].as_array().cloned().unwrap_or_default()
+}
+
+/// The path of a SOQL query, relative to `/services/data/vNN.0/`.
+pub fn query_path(soql: &str) -> String {
+    let encoded: String = url::form_urlencoded::byte_serialize(soql.as_bytes()).collect();
+    format!("query?q={encoded}")
 }
 
 #[derive(Deserialize)]
@@ -124,8 +165,11 @@ impl SalesforceClient {
     }
 
     async fn query_at<T: DeserializeOwned>(&self, resource: &str, soql: &str) -> Result<Vec<T>, Error> {
-        let encoded: String = url::form_urlencoded::byte_serialize(soql.as_bytes()).collect();
-        let mut path = format!("/services/data/v{}/{resource}?q={encoded}", self.version);
+        let mut path = format!(
+            "/services/data/v{}/{resource}{}",
+            self.version,
+            query_path(soql).strip_prefix("query").expect("query_path starts with query")
+        );
         let mut out = Vec::new();
         loop {
             let page: QueryPage<T> = self.send_json(Method::GET, &path, None, true).await?;
@@ -146,6 +190,46 @@ impl SalesforceClient {
     /// GET an absolute path on the instance (such as `/services/oauth2/userinfo`).
     pub async fn get_absolute<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
         self.send_json(Method::GET, path, None, true).await
+    }
+
+    /// Runs read-only subrequests (paths under `/services/data/vNN.0/`, e.g. from
+    /// [`query_path`]) in one composite round trip; the answer holds each body by reference.
+    /// A failed subrequest fails the whole call with its Salesforce error.
+    pub async fn composite_read(&self, parts: &[(&str, String)]) -> Result<BTreeMap<String, Value>, Error> {
+        let base = format!("/services/data/v{}", self.version);
+        let requests: Vec<Value> = parts
+            .iter()
+            .map(|(reference, path)| json!({ "method": "GET", "url": format!("{base}/{path}"), "referenceId": reference }))
+            .collect();
+        let answer: CompositeAnswer =
+            self.post("composite", &json!({ "allOrNone": false, "compositeRequest": requests }), true).await?;
+        let mut out = BTreeMap::new();
+        for part in answer.composite_response {
+            if part.http_status_code >= 400 {
+                let sf: Option<SfErrorBody> =
+                    serde_json::from_value::<Vec<SfErrorBody>>(part.body).ok().and_then(|v| v.into_iter().next());
+                return Err(match sf {
+                    Some(e) => e.into_error(),
+                    None => Error::UnexpectedResponse {
+                        what: format!("composite {} {}", part.reference_id, part.http_status_code),
+                    },
+                });
+            }
+            out.insert(part.reference_id, part.body);
+        }
+        Ok(out)
+    }
+
+    /// PATCH fields of a record at a path under `/services/data/vNN.0/` (safe to repeat).
+    pub async fn patch(&self, path: &str, body: &Value) -> Result<(), Error> {
+        self.send(Method::PATCH, &format!("/services/data/v{}/{path}", self.version), Some(body), true).await?;
+        Ok(())
+    }
+
+    /// DELETE a record at a path under `/services/data/vNN.0/`.
+    pub async fn delete(&self, path: &str) -> Result<(), Error> {
+        self.send(Method::DELETE, &format!("/services/data/v{}/{path}", self.version), None, false).await?;
+        Ok(())
     }
 
     /// POST JSON to a path under `/services/data/vNN.0/`; never retried unless `idempotent`.
@@ -197,7 +281,6 @@ impl SalesforceClient {
             }
             let sf: Option<SfErrorBody> =
                 serde_json::from_str::<Vec<SfErrorBody>>(&text).ok().and_then(|v| v.into_iter().next());
-            let code = sf.as_ref().map(|e| e.error_code.as_str()).unwrap_or_default();
             if status == StatusCode::UNAUTHORIZED && !refreshed {
                 if let Some(refresh) = &self.refresh {
                     refreshed = true;
@@ -209,12 +292,11 @@ impl SalesforceClient {
                     continue;
                 }
             }
-            return Err(match (status, code) {
-                (StatusCode::UNAUTHORIZED, _) => Error::SessionExpired,
-                (_, "REQUEST_LIMIT_EXCEEDED") => Error::RequestLimit,
-                (s, _) if s.is_server_error() => Error::SalesforceUnavailable { status: s.as_u16() },
-                (_, _) => match sf {
-                    Some(e) => Error::SalesforceApi { code: e.error_code, message: crate::secret::redact(&e.message) },
+            return Err(match status {
+                StatusCode::UNAUTHORIZED => Error::SessionExpired,
+                s if s.is_server_error() => Error::SalesforceUnavailable { status: s.as_u16() },
+                _ => match sf {
+                    Some(e) => e.into_error(),
                     None => Error::UnexpectedResponse { what: format!("{} {path}", status.as_u16()) },
                 },
             });

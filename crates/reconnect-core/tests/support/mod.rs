@@ -68,3 +68,44 @@ pub async fn sign_in(f: &Fixture, who: (&str, &str)) -> Result<SessionRecord, Er
     page.await.unwrap();
     result
 }
+
+/// Does what a Gainsight admin does on the practice tenant's Connectors 2.0 page: Re-authorize,
+/// sign in to Salesforce as `who`, come back. Returns the connectors page afterwards.
+pub async fn reauthorize_in_gainsight(base: &str, who: (&str, &str)) -> String {
+    let http = no_redirects();
+    let started = http.post(format!("{base}/practice/gainsight/connectors/authorize")).send().await.unwrap();
+    assert_eq!(started.status(), 303);
+    let authorize_url = started.headers()["location"].to_str().unwrap().to_string();
+    let authorize_url = if authorize_url.starts_with('/') { format!("{base}{authorize_url}") } else { authorize_url };
+    let page = http.get(&authorize_url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let url = url::Url::parse(&authorize_url).unwrap();
+    let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    form.push(("username".into(), who.0.into()));
+    form.push(("password".into(), who.1.into()));
+    form.push(("decision".into(), "allow".into()));
+    let posted =
+        http.post(format!("{}{}", url.origin().ascii_serialization(), url.path())).form(&form).send().await.unwrap();
+    assert_eq!(posted.status(), 303);
+    let back = posted.headers()["location"].to_str().unwrap().to_string();
+    let back = if back.starts_with('/') { format!("{base}{back}") } else { back };
+    http.get(back).send().await.unwrap();
+    http.get(format!("{base}/practice/gainsight/connectors")).send().await.unwrap().text().await.unwrap()
+}
+
+/// Does what an admin does with the install link on the practice org: opens it, signs in and
+/// presses Install.
+pub async fn install_through_link(link: String, who: (&str, &str)) {
+    let http = no_redirects();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let page = http.get(&link).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let url = url::Url::parse(&link).unwrap();
+    let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    form.push(("username".into(), who.0.into()));
+    form.push(("password".into(), who.1.into()));
+    form.push(("security".into(), "admins".into()));
+    let posted =
+        http.post(format!("{}{}", url.origin().ascii_serialization(), url.path())).form(&form).send().await.unwrap();
+    assert!(posted.status().is_success() || posted.status().is_redirection(), "{}", posted.status());
+}

@@ -1,0 +1,49 @@
+//! What the app and the CLI both need to know about the signed-in org before fixing,
+//! installing or verifying: which connected-app edition applies and which install link opens
+//! the install in this org.
+
+use crate::accounts::SessionRecord;
+use crate::catalog::{Catalog, PackageEdition, UseCase};
+use crate::error::Error;
+use crate::install_link::{install_links, InstallLink, LinkKind, OrgTarget};
+use crate::region::Region;
+use crate::salesforce_host::detect_org;
+
+/// The connected-app edition for the org: the region given, else the one the org's endpoint
+/// settings reveal (a region or at least the edition).
+pub fn edition_for<'a>(
+    catalog: &'a Catalog,
+    record: &SessionRecord,
+    region: Option<Region>,
+) -> Result<&'a PackageEdition, Error> {
+    let package = catalog.package_for(UseCase::DataSync);
+    if let Some(r) = region.or_else(|| record.facts.region.region()) {
+        return package.edition_for(Some(r));
+    }
+    match record.facts.region.edition() {
+        Some(e) => package.edition(e).ok_or(Error::RegionNeeded { package: package.name.clone() }),
+        None => package.edition_for(None),
+    }
+}
+
+/// The install link for the signed-in org: the practice org serves its own install page;
+/// a real org gets the recommended link for its environment and My Domain.
+pub fn install_link_for(catalog: &Catalog, record: &SessionRecord, edition: &PackageEdition) -> InstallLink {
+    if record.is_practice() {
+        let rule = &catalog.install_link;
+        return InstallLink {
+            kind: LinkKind::Generic,
+            url: format!(
+                "{}{}?{}={}",
+                record.instance.as_str(),
+                rule.path,
+                rule.parameter,
+                edition.package_version_id.to_15()
+            ),
+            host: record.instance.as_str().to_string(),
+        };
+    }
+    let my_domain = detect_org(record.instance.as_str()).ok().and_then(|d| d.my_domain);
+    let links = install_links(catalog, edition, &OrgTarget { environment: record.facts.environment, my_domain });
+    links.recommended_link().clone()
+}

@@ -1,0 +1,102 @@
+//! Salesforce's datetime text (`2025-12-12T10:05:00.000+0000`) to and from milliseconds since
+//! the epoch, without a calendar library; shared by the core, the CLI and the practice org.
+
+/// Parses `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` with optional `.fff` and a `Z`, `+HHMM` or
+/// `+HH:MM` offset.
+pub fn parse_ms(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let days = days_from_civil(y, mo, d);
+    if b.len() == 10 {
+        return Some(days * 86_400_000);
+    }
+    if b.get(10) != Some(&b'T') {
+        return None;
+    }
+    let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut rest = &s[19..];
+    let mut ms = 0;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits: String = frac.chars().take_while(char::is_ascii_digit).collect();
+        ms = format!("{digits:0<3}")[..3].parse().ok()?;
+        rest = &frac[digits.len()..];
+    }
+    let offset_min = match rest {
+        "Z" | "" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let digits: String = rest[1..].chars().filter(char::is_ascii_digit).collect();
+            if digits.len() != 4 {
+                return None;
+            }
+            sign * (digits[..2].parse::<i64>().ok()? * 60 + digits[2..].parse::<i64>().ok()?)
+        }
+    };
+    Some(((days * 24 + h) * 60 + mi - offset_min) * 60_000 + se * 1000 + ms)
+}
+
+/// Formats as Salesforce does in REST responses: `2025-12-12T10:05:00.000+0000`.
+pub fn format_ms(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let rem = ms.rem_euclid(86_400_000);
+    let (y, mo, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{:03}+0000",
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000
+    )
+}
+
+/// Milliseconds since the epoch, now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default()
+}
+
+// Howard Hinnant's days-from-civil algorithms.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn salesforce_and_soql_forms_agree() {
+        let a = parse_ms("2025-12-12T10:05:00.000+0000").unwrap();
+        assert_eq!(parse_ms("2025-12-12T10:05:00Z"), Some(a));
+        assert_eq!(parse_ms("2025-12-12T11:05:00+01:00"), Some(a));
+        assert_eq!(format_ms(a), "2025-12-12T10:05:00.000+0000");
+        assert_eq!(parse_ms("1970-01-01"), Some(0));
+        assert_eq!(format_ms(951_782_400_123), "2000-02-29T00:00:00.123+0000");
+        assert!(parse_ms("2025-13-01").is_none());
+        assert!(parse_ms("yesterday").is_none());
+    }
+}
