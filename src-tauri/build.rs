@@ -13,6 +13,10 @@ fn main() {
             "sign_in_start",
             "sign_in_cancel",
             "sign_out",
+            "run_operation",
+            "start_reauthorization",
+            "save_report",
+            "copy_report",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

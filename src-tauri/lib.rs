@@ -4,6 +4,7 @@
 mod clipboard_ext;
 mod commands;
 mod sign_in_ext;
+mod work_ext;
 
 use std::sync::Mutex;
 
@@ -50,6 +51,10 @@ pub fn run() {
             sign_in_ext::sign_in_start,
             sign_in_ext::sign_in_cancel,
             sign_in_ext::sign_out,
+            work_ext::run_operation,
+            work_ext::start_reauthorization,
+            work_ext::save_report,
+            work_ext::copy_report,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the Reconnect window could not start");

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::catalog::{Catalog, PackageEdition};
+use crate::salesforce::instance::InstanceUrl;
 use crate::language::{text, Text};
 use crate::salesforce_host::{Cloud, Environment, LoginKind, MyDomain};
 
@@ -112,6 +113,27 @@ pub fn install_links(catalog: &Catalog, edition: &PackageEdition, org: &OrgTarge
         recommended,
         why,
         notes,
+    }
+}
+
+/// The install link of the practice org: its own install page, as a real org's My Domain
+/// would serve it.
+pub fn practice_links(catalog: &Catalog, edition: &PackageEdition, instance: &InstanceUrl) -> InstallLinks {
+    let rule = &catalog.install_link;
+    let id = edition.package_version_id.to_15();
+    InstallLinks {
+        package_name: edition.package_name.clone(),
+        connected_app: edition.connected_app.clone(),
+        package_version_id: id.to_string(),
+        generic: Some(InstallLink {
+            kind: LinkKind::Generic,
+            url: format!("{}{}?{}={id}", instance.as_str(), rule.path, rule.parameter),
+            host: instance.as_str().to_string(),
+        }),
+        my_domain: None,
+        recommended: LinkKind::Generic,
+        why: text("links.why.practice", &[]),
+        notes: Vec::new(),
     }
 }
 

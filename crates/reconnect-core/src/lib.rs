@@ -17,6 +17,7 @@ pub mod keychain;
 pub mod language;
 pub mod oauth;
 pub mod oauth_user;
+pub mod operations;
 pub mod package;
 pub mod pasted_host;
 pub mod paths;
@@ -33,5 +34,6 @@ pub mod timestamp;
 pub mod verify;
 pub mod wizard;
 pub mod wizard_view;
+mod work_view;
 
 pub use error::Error;

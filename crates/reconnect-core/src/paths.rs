@@ -10,3 +10,9 @@ pub const APP_ID: &str = "app.reconnect.desktop";
 pub fn config_dir() -> PathBuf {
     dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join(APP_ID)
 }
+
+/// Where saved reports go: `Documents/Reconnect`, or the config folder when the system has no
+/// documents folder.
+pub fn reports_dir() -> PathBuf {
+    dirs::document_dir().map(|d| d.join("Reconnect")).unwrap_or_else(|| config_dir().join("reports"))
+}

@@ -5,7 +5,7 @@
 use crate::accounts::SessionRecord;
 use crate::catalog::{Catalog, PackageEdition, UseCase};
 use crate::error::Error;
-use crate::install_link::{install_links, InstallLink, LinkKind, OrgTarget};
+use crate::install_link::{install_links, practice_links, InstallLink, OrgTarget};
 use crate::region::Region;
 use crate::salesforce_host::detect_org;
 
@@ -30,18 +30,7 @@ pub fn edition_for<'a>(
 /// a real org gets the recommended link for its environment and My Domain.
 pub fn install_link_for(catalog: &Catalog, record: &SessionRecord, edition: &PackageEdition) -> InstallLink {
     if record.is_practice() {
-        let rule = &catalog.install_link;
-        return InstallLink {
-            kind: LinkKind::Generic,
-            url: format!(
-                "{}{}?{}={}",
-                record.instance.as_str(),
-                rule.path,
-                rule.parameter,
-                edition.package_version_id.to_15()
-            ),
-            host: record.instance.as_str().to_string(),
-        };
+        return practice_links(catalog, edition, &record.instance).recommended_link().clone();
     }
     let my_domain = detect_org(record.instance.as_str()).ok().and_then(|d| d.my_domain);
     let links = install_links(catalog, edition, &OrgTarget { environment: record.facts.environment, my_domain });

@@ -13,7 +13,11 @@ use crate::language::{text, Language, UserMessage};
 use crate::state_file::{Loaded, SavedState, StateFile};
 use crate::wizard::{Intent, Outcome};
 use crate::wizard::{SignInTarget, SignedIn};
-use crate::wizard_view::{Confirmation, PracticeLogin, Problem, Screen, SignInContext, View};
+use crate::wizard_view::{Busy, Confirmation, PracticeLogin, Problem, Screen, SignInContext, View, WorkContext};
+use crate::journal::Journal;
+use crate::operations::{Finished, Job, Operation};
+use crate::package::polling::Progress;
+use crate::report::Report;
 
 /// A wizard session backed by a state file.
 #[derive(Debug)]
@@ -30,6 +34,10 @@ pub struct Session {
     save_failure: Option<UserMessage>,
     /// Sign-in progress and the practice org, which live only while the app runs.
     sign_in: SignInContext,
+    /// What the reconnection work found while the app runs.
+    work: WorkContext,
+    /// The journal of changes made to orgs, beside the state file.
+    journal: Journal,
 }
 
 #[derive(Debug)]
@@ -43,6 +51,8 @@ impl Session {
     /// Opens the session saved at `path`, or a fresh one. Saved progress that cannot be read
     /// is kept aside and reported, never silently dropped.
     pub fn open(path: impl Into<PathBuf>, os_language: Language) -> Session {
+        let path = path.into();
+        let journal = Journal::in_dir(path.parent().unwrap_or(std::path::Path::new(".")));
         let file = StateFile::new(path);
         let catalog = Catalog::shipped();
         let (mut state, load_notice) = match file.load() {
@@ -66,6 +76,8 @@ impl Session {
             load_notice,
             save_failure: None,
             sign_in: SignInContext::default(),
+            work: WorkContext::default(),
+            journal,
         }
     }
 
@@ -175,6 +187,217 @@ impl Session {
         self.save();
     }
 
+    /// The journal, for the jobs that write to it.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Turns an operation into a job, or says why it cannot run now. Marks it as running.
+    pub fn prepare(&mut self, op: Operation) -> Option<Job> {
+        if self.work.busy.is_some() {
+            return None;
+        }
+        match self.job_for(op) {
+            Ok((job, busy)) => {
+                self.feedback = None;
+                self.work.busy = Some(busy);
+                self.work.progress = None;
+                Some(job)
+            }
+            Err(e) => {
+                self.feedback = Some(Feedback::Problem(e.user_message()));
+                None
+            }
+        }
+    }
+
+    fn job_for(&mut self, op: Operation) -> Result<(Job, Busy), Error> {
+        let w = &self.state.wizard;
+        let signed_in = w.signed_in().ok_or(Error::NotSignedIn)?;
+        let username = || {
+            w.oauth_user()
+                .map(str::to_string)
+                .ok_or_else(|| Error::StepIncomplete { missing: text("wizard.missing.oauth_user", &[]) })
+        };
+        let package = self.catalog.package_for(crate::catalog::UseCase::DataSync);
+        let edition = || w.edition(self.catalog).ok_or(Error::RegionNeeded { package: package.name.clone() });
+        let org = || crate::salesforce_id::SalesforceId::parse(&signed_in.facts.org_id);
+        Ok(match op {
+            Operation::SearchUsers { query } => (Job::Search { query }, Busy::Search),
+            Operation::Diagnose => {
+                (Job::Diagnose { username: username()?, app: edition()?.connected_app.clone() }, Busy::Diagnose)
+            }
+            Operation::PreviewFix => (
+                Job::Preview { org: org()?, username: username()?, app: edition()?.connected_app.clone() },
+                Busy::Preview,
+            ),
+            Operation::ApplyFix => {
+                let plan = self.work.plan.clone().ok_or(Error::StepUnreachable)?;
+                (Job::Fix { plan, username: username()?, app: edition()?.connected_app.clone() }, Busy::Fix)
+            }
+            Operation::Undo => (
+                Job::Undo {
+                    org: org()?,
+                    username: w.oauth_user().map(str::to_string),
+                    app: edition().map(|e| e.connected_app.clone()).unwrap_or_default(),
+                },
+                Busy::Undo,
+            ),
+            Operation::CheckPackage => (Job::CheckPackage { edition: edition()? }, Busy::Install),
+            Operation::InstallViaApi => (Job::Install { edition: edition()? }, Busy::Install),
+            Operation::WatchLinkInstall => (Job::Watch { edition: edition()? }, Busy::Watch),
+            Operation::Verify => (
+                Job::Verify { username: username()?, edition: edition()?, since_ms: w.reauthorization_started_ms() },
+                Busy::Verify,
+            ),
+        })
+    }
+
+    /// Notes how far a running install is.
+    pub fn progress(&mut self, p: Progress) {
+        self.work.progress = Some(p);
+    }
+
+    fn changes_in_org(&self) -> usize {
+        self.state
+            .wizard
+            .signed_in()
+            .and_then(|s| self.journal.live(&s.facts.org_id).ok())
+            .map(|l| l.len())
+            .unwrap_or(0)
+    }
+
+    /// Records what a job found.
+    pub fn finish(&mut self, finished: Finished) {
+        self.work.busy = None;
+        self.work.progress = None;
+        let problem = match finished {
+            Finished::Users(r) => r.map(|u| self.work.users = Some(u)).err(),
+            Finished::Diagnosis(r) => r.map(|d| self.work.diagnosis = Some(d)).err(),
+            Finished::Plan(r) => r
+                .map(|(d, p)| {
+                    self.work.diagnosis = Some(d);
+                    self.work.plan = Some(p);
+                })
+                .err(),
+            Finished::Fixed(r) => match r {
+                Ok((outcome, d)) => {
+                    self.work.done = outcome
+                        .applied
+                        .iter()
+                        .map(|a| text("work.fix.applied", &[("object", a.change.object()), ("id", &a.record)]))
+                        .collect();
+                    if outcome.applied.is_empty() && outcome.failure.is_none() {
+                        self.work.done.push(text("work.fix.nothing", &[]));
+                    }
+                    self.work.diagnosis = Some(d);
+                    self.work.plan = None;
+                    outcome.failure.map(|(_, e)| e)
+                }
+                Err(e) => Some(e),
+            },
+            Finished::Undone(r) => match r {
+                Ok((outcome, d)) => {
+                    self.work.done = outcome
+                        .undone
+                        .iter()
+                        .map(|u| {
+                            text("work.undo.done", &[("object", &u.object), ("id", u.record.as_deref().unwrap_or("-"))])
+                        })
+                        .collect();
+                    if outcome.undone.is_empty() && outcome.failure.is_none() {
+                        self.work.done.push(text("work.undo.nothing", &[]));
+                    }
+                    if d.is_some() {
+                        self.work.diagnosis = d;
+                    }
+                    self.work.plan = None;
+                    outcome.failure.map(|(_, e)| e)
+                }
+                Err(e) => Some(e),
+            },
+            Finished::Package(r) => match r {
+                Ok((state, ui)) => {
+                    if state.ok() {
+                        self.state.wizard.record_installed(state.installed().map(|p| p.version_number()));
+                    }
+                    self.work.package = Some((state, ui));
+                    None
+                }
+                Err(e) => Some(e),
+            },
+            Finished::Verified(r) => match r {
+                Ok(v) => {
+                    self.state.wizard.record_verification(v.passed().then(|| v.checked_at.clone()));
+                    self.work.verification = Some(v);
+                    None
+                }
+                Err(e) => Some(e),
+            },
+        };
+        self.work.live_changes = self.changes_in_org();
+        self.feedback = problem.map(|e| Feedback::Problem(e.user_message()));
+        self.save();
+    }
+
+    /// Opens the tenant's Connectors 2.0 page and notes the time: token use from then on
+    /// counts as the re-authorization.
+    pub fn start_reauthorization(&mut self, browser: &dyn BrowserOpener, now_ms: i64) {
+        self.state.wizard.record_reauthorization_started(now_ms);
+        self.work.verification = None;
+        let url = crate::work_view::connectors_url(&self.state.wizard, &self.sign_in);
+        self.feedback = match url.map(|u| browser.open(&u)) {
+            Some(Err(e)) => Some(Feedback::Problem(e.user_message())),
+            _ => None,
+        };
+        self.save();
+    }
+
+    fn build_report(&self, now: &str) -> Result<Report, Error> {
+        let signed_in = self.state.wizard.signed_in().ok_or(Error::NotSignedIn)?;
+        let entries = self.journal.for_org(&signed_in.facts.org_id)?;
+        Ok(Report::build(
+            &signed_in.facts,
+            signed_in.instance.as_str(),
+            self.work.verification.as_ref(),
+            &entries,
+            None,
+            now,
+        ))
+    }
+
+    /// Saves the report as HTML and Markdown in `dir`, in the view's language.
+    pub fn save_report(&mut self, dir: &std::path::Path, now: &str) {
+        let l = self.language();
+        let result = self.build_report(now).and_then(|r| {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::ReportWrite { path: dir.display().to_string(), reason: e.to_string() })?;
+            let stamp: String = now.chars().filter(char::is_ascii_digit).take(14).collect();
+            let base = dir.join(format!("reconnect-report-{stamp}"));
+            let html = base.with_extension("html");
+            crate::report::save(&html, &r.html(l))?;
+            crate::report::save(&base.with_extension("md"), &r.markdown(l))?;
+            Ok(html)
+        });
+        match result {
+            Ok(path) => {
+                self.work.report_saved = Some(path.display().to_string());
+                self.feedback = None;
+            }
+            Err(e) => self.feedback = Some(Feedback::Problem(e.user_message())),
+        }
+    }
+
+    /// Copies the report (Markdown) for a change record.
+    pub fn copy_report(&mut self, clipboard: &dyn Clipboard, now: &str) {
+        let l = self.language();
+        let result = self.build_report(now).and_then(|r| clipboard.write_text(&r.markdown(l)));
+        self.feedback = Some(match result {
+            Ok(()) => Feedback::Done(Confirmation::ReportCopied),
+            Err(e) => Feedback::Problem(e.user_message()),
+        });
+    }
+
     /// Reports a failure of a step the shell took for the session (starting the practice
     /// org, listening for the callback).
     pub fn report(&mut self, error: &Error) {
@@ -199,7 +422,8 @@ impl Session {
     /// The screen to show.
     pub fn view(&self) -> View {
         let l = self.language();
-        let mut view = View::build(&self.state.wizard, self.catalog, &self.sign_in, l, self.state.language);
+        let mut view =
+            View::build(&self.state.wizard, self.catalog, &self.sign_in, &self.work, l, self.state.language);
         match &self.feedback {
             Some(Feedback::Problem(m)) => view.problem = Some(Problem::from_message(m, l)),
             Some(Feedback::RegionUnknown(reason)) => {

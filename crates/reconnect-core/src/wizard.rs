@@ -29,13 +29,31 @@ pub enum Step {
     Org,
     /// Sign in to the org.
     SignIn,
+    /// Check and fix Gainsight's OAuth user.
+    OauthUser,
     /// Install the package.
     Install,
+    /// The Gainsight admin re-authorizes the connection.
+    Authorize,
+    /// Verify the connection and save the report.
+    Verify,
+    /// After reconnection: the checklist.
+    Done,
 }
 
 impl Step {
     /// Every step, in order.
-    pub const ALL: [Step; 5] = [Step::UseCase, Step::Region, Step::Org, Step::SignIn, Step::Install];
+    pub const ALL: [Step; 9] = [
+        Step::UseCase,
+        Step::Region,
+        Step::Org,
+        Step::SignIn,
+        Step::OauthUser,
+        Step::Install,
+        Step::Authorize,
+        Step::Verify,
+        Step::Done,
+    ];
 }
 
 /// The region answer: read from a Gainsight address, or chosen by the admin.
@@ -222,6 +240,16 @@ pub enum Intent {
         /// The settings.
         settings: SignInSettings,
     },
+    /// Name Gainsight's OAuth user (its Salesforce username).
+    ChooseOauthUser {
+        /// The username.
+        username: String,
+    },
+    /// Tick or untick an item of the after-reconnection checklist.
+    ToggleChecklistItem {
+        /// The item's id.
+        id: String,
+    },
     /// Go to the next step.
     Next,
     /// Go to the previous step.
@@ -255,6 +283,22 @@ pub struct Wizard {
     sign_in_settings: SignInSettings,
     #[serde(default)]
     signed_in: Option<SignedIn>,
+    #[serde(default)]
+    oauth_user: Option<String>,
+    #[serde(default)]
+    installed: Option<String>,
+    #[serde(default)]
+    reauthorization_started_ms: Option<i64>,
+    #[serde(default)]
+    verified_at: Option<String>,
+    #[serde(default, deserialize_with = "known_checklist_items")]
+    checklist: std::collections::BTreeSet<String>,
+}
+
+/// Ticks saved by another version may name items this one does not have: they are dropped.
+fn known_checklist_items<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::collections::BTreeSet<String>, D::Error> {
+    let ticks = std::collections::BTreeSet::<String>::deserialize(d)?;
+    Ok(ticks.into_iter().filter(|id| crate::checklist::is_item(id)).collect())
 }
 
 /// Who is signed in and what the org's API said (no tokens: those stay in the keychain).
@@ -284,6 +328,11 @@ impl Default for Wizard {
             org: None,
             sign_in_settings: SignInSettings::default(),
             signed_in: None,
+            oauth_user: None,
+            installed: None,
+            reauthorization_started_ms: None,
+            verified_at: None,
+            checklist: Default::default(),
         }
     }
 }
@@ -317,6 +366,47 @@ impl Wizard {
     /// The signed-in org, if any.
     pub fn signed_in(&self) -> Option<&SignedIn> {
         self.signed_in.as_ref()
+    }
+
+    /// Gainsight's OAuth user, once named.
+    pub fn oauth_user(&self) -> Option<&str> {
+        self.oauth_user.as_deref()
+    }
+
+    /// The installed package version, once seen.
+    pub fn installed(&self) -> Option<&str> {
+        self.installed.as_deref()
+    }
+
+    /// Records the installed package version (from the org).
+    pub fn record_installed(&mut self, version: Option<String>) {
+        self.installed = version;
+    }
+
+    /// When the Gainsight admin started re-authorizing (milliseconds since the epoch).
+    pub fn reauthorization_started_ms(&self) -> Option<i64> {
+        self.reauthorization_started_ms
+    }
+
+    /// Records that re-authorization starts now; verification looks for token use after it.
+    pub fn record_reauthorization_started(&mut self, at_ms: i64) {
+        self.reauthorization_started_ms = Some(at_ms);
+        self.verified_at = None;
+    }
+
+    /// When verification last passed.
+    pub fn verified_at(&self) -> Option<&str> {
+        self.verified_at.as_deref()
+    }
+
+    /// Records a verification: passed (with its time) or not.
+    pub fn record_verification(&mut self, passed_at: Option<String>) {
+        self.verified_at = passed_at;
+    }
+
+    /// The ticked checklist items.
+    pub fn checklist(&self) -> &std::collections::BTreeSet<String> {
+        &self.checklist
     }
 
     /// Records a finished sign-in.
@@ -397,7 +487,21 @@ impl Wizard {
         } else {
             package.edition_for(None).ok()?
         };
+        if let Some(s) = self.signed_in.as_ref().filter(|s| s.instance.is_loopback()) {
+            return Some(crate::install_link::practice_links(catalog, edition, &s.instance));
+        }
         Some(install_links(catalog, edition, &self.org_target()?))
+    }
+
+    /// The connected-app edition for the answers so far (region, else the org's settings).
+    pub fn edition<'c>(&self, catalog: &'c Catalog) -> Option<&'c crate::catalog::PackageEdition> {
+        let package = catalog.package_for(UseCase::DataSync);
+        let edition = self
+            .region
+            .as_ref()
+            .map(RegionAnswer::edition)
+            .or_else(|| self.signed_in.as_ref().and_then(|s| s.facts.region.edition()))?;
+        package.edition(edition)
     }
 
     /// Whether a step is part of this admin's path: the region only matters for packages
@@ -407,6 +511,10 @@ impl Wizard {
             Step::UseCase | Step::Install => true,
             Step::Region => self.package(catalog).is_none_or(Package::needs_region),
             Step::Org | Step::SignIn => self.package(catalog).is_none_or(Package::installable),
+            // The connector's user, its re-authorization and its verification belong to data sync.
+            Step::OauthUser | Step::Authorize | Step::Verify | Step::Done => {
+                self.package(catalog).is_none_or(|p| p.serves.contains(&UseCase::DataSync))
+            }
         }
     }
 
@@ -417,14 +525,19 @@ impl Wizard {
             Step::Region => self.region.is_some(),
             Step::Org => self.org.is_some(),
             Step::SignIn => self.signed_in.is_some(),
-            Step::Install => false,
+            Step::OauthUser => self.oauth_user.is_some(),
+            Step::Install => self.installed.is_some(),
+            Step::Authorize => self.reauthorization_started_ms.is_some(),
+            Step::Verify => self.verified_at.is_some(),
+            Step::Done => false,
         }
     }
 
-    /// Whether a step may be passed unanswered: the install link works without signing in,
-    /// and an admin whose sign-in Salesforce blocks needs exactly that link.
+    /// Whether a step may be passed unanswered: the install link works without signing in
+    /// (an admin whose sign-in Salesforce blocks needs exactly that link), and the steps that
+    /// need a sign-in can be done by hand in Salesforce and Gainsight.
     pub fn is_optional(step: Step) -> bool {
-        step == Step::SignIn
+        !matches!(step, Step::UseCase | Step::Region | Step::Org)
     }
 
     /// Whether a step can be opened: it applies and every required step before it is done.
@@ -443,7 +556,11 @@ impl Wizard {
             Step::Region => text("wizard.missing.region", &[]),
             Step::Org => text("wizard.missing.org", &[]),
             Step::SignIn => text("wizard.missing.sign_in", &[]),
+            Step::OauthUser => text("wizard.missing.oauth_user", &[]),
             Step::Install => text("wizard.missing.install", &[]),
+            Step::Authorize => text("wizard.missing.authorize", &[]),
+            Step::Verify => text("wizard.missing.verify", &[]),
+            Step::Done => text("wizard.missing.done", &[]),
         }
     }
 
@@ -500,6 +617,26 @@ impl Wizard {
                 self.sign_in_settings =
                     SignInSettings { client_id: settings.client_id.trim().to_string(), port: settings.port };
             }
+            Intent::ChooseOauthUser { username } => {
+                self.require_step(Step::OauthUser)?;
+                let username = username.trim();
+                if username.is_empty() || username.len() > 80 || !username.contains('@') || username.contains(char::is_whitespace) {
+                    return Err(Error::UserNotFound { username: username.chars().take(80).collect() });
+                }
+                if self.oauth_user.as_deref() != Some(username) {
+                    self.verified_at = None;
+                }
+                self.oauth_user = Some(username.to_string());
+            }
+            Intent::ToggleChecklistItem { id } => {
+                self.require_step(Step::Done)?;
+                if !crate::checklist::is_item(&id) {
+                    return Err(Error::StepUnreachable);
+                }
+                if !self.checklist.remove(&id) {
+                    self.checklist.insert(id);
+                }
+            }
             Intent::Next => {
                 if !self.is_complete(self.current) && !Self::is_optional(self.current) {
                     return Err(Error::StepIncomplete { missing: self.missing(self.current) });
@@ -525,7 +662,11 @@ impl Wizard {
     /// A new org answer ends the wizard's claim to a sign-in unless it is the same answer.
     fn set_org(&mut self, org: Option<OrgAnswer>) {
         if self.org != org {
+            // What was seen in one org says nothing about another.
             self.signed_in = None;
+            self.installed = None;
+            self.reauthorization_started_ms = None;
+            self.verified_at = None;
         }
         self.org = org;
     }

@@ -67,6 +67,8 @@ pub enum Confirmation {
         /// Which link.
         kind: LinkKind,
     },
+    /// The report was copied.
+    ReportCopied,
 }
 
 /// A line of the step list.
@@ -105,6 +107,13 @@ pub enum Primary {
     },
     /// Open the recommended install link.
     OpenInstallLink,
+    /// Open the tenant's Connectors 2.0 page and note the time.
+    StartReauthorization,
+    /// Run the verification.
+    Verify {
+        /// Whether it runs now.
+        busy: bool,
+    },
     /// Start signing in (disabled while a sign-in waits for the browser).
     SignIn {
         /// Whether a sign-in is waiting for the browser.
@@ -172,7 +181,213 @@ pub enum Screen {
         no_link_reason: Option<String>,
         /// Facts that are not confirmed and matter here.
         unconfirmed: Vec<String>,
+        /// Installing through the API and watching the org, when signed in.
+        api: Option<ApiInstallView>,
+        /// The package as the org has it, once looked at.
+        installed: Option<InstalledView>,
     },
+    /// Check and fix Gainsight's OAuth user.
+    OauthUser {
+        /// Whether the org can be read (signed in).
+        signed_in: bool,
+        /// The chosen username.
+        username: Option<String>,
+        /// Users found by the last search.
+        users: Option<Vec<UserRow>>,
+        /// The last diagnosis's checks.
+        checks: Vec<CheckView>,
+        /// Whether the last diagnosis passed.
+        passed: Option<bool>,
+        /// The fix's preview, once asked for.
+        plan: Option<PlanView>,
+        /// What the last fix or undo did, one line each.
+        done: Vec<String>,
+        /// Whether the journal holds changes in this org that undo can remove.
+        can_undo: bool,
+        /// The operation running, if any.
+        busy: Option<Busy>,
+    },
+    /// The Gainsight admin re-authorizes the connection.
+    Authorize {
+        /// Where the tenant's Connectors 2.0 page is, when known.
+        tenant_url: Option<String>,
+        /// What to click, in order.
+        steps: Vec<String>,
+        /// The user to authorize as.
+        authorize_as: Option<String>,
+        /// Errors the admin may see, with their fix.
+        errors: Vec<ErrorHelp>,
+        /// When re-authorization was started.
+        started_at: Option<String>,
+    },
+    /// Verify the connection and keep the report.
+    Verify {
+        /// Whether the org can be read.
+        signed_in: bool,
+        /// The OAuth user verified.
+        username: Option<String>,
+        /// Token use is looked for from this time.
+        since: Option<String>,
+        /// The checks of the last verification.
+        checks: Vec<CheckView>,
+        /// Whether it passed.
+        passed: Option<bool>,
+        /// Its round trips and time.
+        measured: Option<String>,
+        /// Where the report was saved.
+        report_saved: Option<String>,
+        /// The operation running, if any.
+        busy: Option<Busy>,
+    },
+    /// After reconnection.
+    Done {
+        /// The checklist.
+        items: Vec<ChecklistRow>,
+    },
+}
+
+/// Which long operation runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Busy {
+    /// Searching users.
+    Search,
+    /// Diagnosing the OAuth user.
+    Diagnose,
+    /// Planning the fix.
+    Preview,
+    /// Applying the fix.
+    Fix,
+    /// Undoing.
+    Undo,
+    /// Installing through the API.
+    Install,
+    /// Watching for an install through the link.
+    Watch,
+    /// Verifying.
+    Verify,
+}
+
+/// A user found by a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserRow {
+    /// Username.
+    pub username: String,
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Profile.
+    pub profile: String,
+    /// Active or not.
+    pub active: bool,
+    /// Last login, or "never".
+    pub last_login: String,
+}
+
+/// A check, in the view's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckView {
+    /// Stable id.
+    pub id: String,
+    /// Outcome.
+    pub status: crate::oauth_user::diagnosis::CheckStatus,
+    /// What is checked.
+    pub title: String,
+    /// What it means.
+    pub explanation: String,
+    /// What was found.
+    pub evidence: String,
+}
+
+/// The fix's preview.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanView {
+    /// Each change: object, action, fields.
+    pub rows: Vec<PlanRow>,
+    /// What a permission set cannot fix.
+    pub cannot_fix: Vec<String>,
+}
+
+/// One change of the preview.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanRow {
+    /// The object.
+    pub object: String,
+    /// What happens.
+    pub action: String,
+    /// Field and value pairs.
+    pub fields: Vec<(String, String)>,
+}
+
+/// Installing through the API, or watching for the package.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiInstallView {
+    /// The operation running.
+    pub busy: Option<Busy>,
+    /// Where it stands.
+    pub progress: Option<String>,
+    /// Share done, 0 to 100, for a progress bar (time against the deadline).
+    pub percent: Option<u8>,
+}
+
+/// The package as the org has it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstalledView {
+    /// Whether it serves the connection.
+    pub ok: bool,
+    /// What the org has.
+    pub text: String,
+    /// About Gainsight's UI package, when it is missing.
+    pub ui_note: Option<String>,
+}
+
+/// An error the Gainsight admin may see, and its fix.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorHelp {
+    /// The error as shown.
+    pub error: String,
+    /// What to do.
+    pub fix: String,
+}
+
+/// A checklist item.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistRow {
+    /// Its id.
+    pub id: String,
+    /// What to do.
+    pub title: String,
+    /// What it means.
+    pub meaning: String,
+    /// Ticked or not.
+    pub ticked: bool,
+}
+
+/// What the session knows about the reconnection work beyond the wizard's state; it lives
+/// only while the app runs.
+#[derive(Debug, Clone, Default)]
+pub struct WorkContext {
+    /// The operation running.
+    pub busy: Option<Busy>,
+    /// Install progress.
+    pub progress: Option<crate::package::polling::Progress>,
+    /// The last user search.
+    pub users: Option<Vec<crate::oauth_user::diagnosis::UserSummary>>,
+    /// The last diagnosis.
+    pub diagnosis: Option<crate::oauth_user::diagnosis::Diagnosis>,
+    /// The last fix preview.
+    pub plan: Option<crate::oauth_user::fix::FixPlan>,
+    /// What the last fix or undo did.
+    pub done: Vec<crate::language::Text>,
+    /// Changes in the journal for the signed-in org.
+    pub live_changes: usize,
+    /// The package as last seen.
+    pub package: Option<(crate::package::installed::PackageState, bool)>,
+    /// The last verification.
+    pub verification: Option<crate::verify::Verification>,
+    /// Where the report was saved.
+    pub report_saved: Option<String>,
 }
 
 /// A practice org user.
@@ -347,6 +562,7 @@ impl View {
         wizard: &Wizard,
         catalog: &Catalog,
         sign_in: &SignInContext,
+        work: &WorkContext,
         language: Language,
         language_choice: Option<Language>,
     ) -> View {
@@ -417,15 +633,25 @@ impl View {
                 practice_selected: matches!(wizard.org(), Some(OrgAnswer::Practice)),
             },
             Step::SignIn => sign_in_screen(wizard, sign_in, l),
-            Step::Install => install_screen(wizard, catalog, l),
+            Step::Install => install_screen(wizard, catalog, work, l),
+            Step::OauthUser => crate::work_view::oauth_user_screen(wizard, work, l),
+            Step::Authorize => crate::work_view::authorize_screen(wizard, sign_in, l),
+            Step::Verify => crate::work_view::verify_screen(wizard, work, l),
+            Step::Done => crate::work_view::done_screen(wizard, l),
         };
+        let last = Step::ALL.into_iter().rev().find(|s| wizard.applies(*s, catalog));
         let primary = match (&screen, wizard.current()) {
+            (Screen::Install { installed: Some(i), .. }, _) if i.ok => Primary::Next { enabled: true },
             (Screen::Install { links: Some(_), .. }, _) => Primary::OpenInstallLink,
             (Screen::SignIn { signed_in: None, waiting_url, .. }, _) => {
                 Primary::SignIn { waiting: waiting_url.is_some() }
             }
-            (_, Step::Install) => Primary::None,
-            (_, step) => Primary::Next { enabled: wizard.is_complete(step) },
+            (Screen::Authorize { started_at: None, .. }, _) => Primary::StartReauthorization,
+            (Screen::Verify { passed, busy, signed_in: true, .. }, _) if *passed != Some(true) => {
+                Primary::Verify { busy: busy.is_some() }
+            }
+            (_, step) if Some(step) == last => Primary::None,
+            (_, step) => Primary::Next { enabled: wizard.is_complete(step) || Wizard::is_optional(step) },
         };
         View {
             language,
@@ -552,7 +778,7 @@ fn sign_in_screen(wizard: &Wizard, ctx: &SignInContext, l: Language) -> Screen {
     }
 }
 
-fn install_screen(wizard: &Wizard, catalog: &Catalog, l: Language) -> Screen {
+fn install_screen(wizard: &Wizard, catalog: &Catalog, work: &WorkContext, l: Language) -> Screen {
     let use_case = wizard.use_case().expect("the install step is reachable only with a use case");
     let package = catalog.package_for(use_case);
     let links = wizard.install_links(catalog).map(|links| {
@@ -587,5 +813,7 @@ fn install_screen(wizard: &Wizard, catalog: &Catalog, l: Language) -> Screen {
         no_link_reason: package.no_id_reason.as_ref().map(|t| t.get(l).to_string()),
         links,
         unconfirmed: catalog.unconfirmed.iter().map(|t| t.get(l).to_string()).collect(),
+        api: crate::work_view::api_install_view(wizard, catalog, work, l),
+        installed: crate::work_view::installed_view(wizard, work, l),
     }
 }
