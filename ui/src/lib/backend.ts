@@ -1,7 +1,7 @@
 // The Tauri commands, one function each. Each returns the new view to render.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import type { Intent, Language, LinkKind, View } from './view';
+import type { Intent, Language, LinkKind, Operation, View } from './view';
 
 export const backend = {
   view: () => invoke<View>('wizard_view'),
@@ -12,6 +12,10 @@ export const backend = {
   signInStart: () => invoke<View>('sign_in_start'),
   signInCancel: () => invoke<View>('sign_in_cancel'),
   signOut: () => invoke<View>('sign_out'),
+  run: (operation: Operation) => invoke<View>('run_operation', { operation }),
+  startReauthorization: () => invoke<View>('start_reauthorization'),
+  saveReport: () => invoke<View>('save_report'),
+  copyReport: () => invoke<View>('copy_report'),
   // Work that ends later (a sign-in in the browser) announces itself; the view is fetched again.
   onViewChanged: (refresh: () => void) => listen('view-changed', refresh),
 };

@@ -2,7 +2,18 @@
 // (wizard.rs). The UI renders these; every rule stays in the core.
 
 export type Language = 'en' | 'ja';
-export type Step = 'use_case' | 'region' | 'org' | 'sign_in' | 'install';
+export type Step =
+  | 'use_case'
+  | 'region'
+  | 'org'
+  | 'sign_in'
+  | 'oauth_user'
+  | 'install'
+  | 'authorize'
+  | 'verify'
+  | 'done';
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'not_applicable';
+export type Busy = 'search' | 'diagnose' | 'preview' | 'fix' | 'undo' | 'install' | 'watch' | 'verify';
 export type StepStatus = 'done' | 'current' | 'todo' | 'skipped';
 export type UseCase = 'data-sync' | 'embedded-ui' | 'extension-login';
 export type Region = 'us1' | 'us2' | 'eu';
@@ -132,12 +143,94 @@ export type Screen =
       links: LinksView | null;
       no_link_reason: string | null;
       unconfirmed: string[];
-    };
+      api: ApiInstallView | null;
+      installed: InstalledView | null;
+    }
+  | {
+      step: 'oauth_user';
+      signed_in: boolean;
+      username: string | null;
+      users: UserRow[] | null;
+      checks: CheckView[];
+      passed: boolean | null;
+      plan: PlanView | null;
+      done: string[];
+      can_undo: boolean;
+      busy: Busy | null;
+    }
+  | {
+      step: 'authorize';
+      tenant_url: string | null;
+      steps: string[];
+      authorize_as: string | null;
+      errors: ErrorHelp[];
+      started_at: string | null;
+    }
+  | {
+      step: 'verify';
+      signed_in: boolean;
+      username: string | null;
+      since: string | null;
+      checks: CheckView[];
+      passed: boolean | null;
+      measured: string | null;
+      report_saved: string | null;
+      busy: Busy | null;
+    }
+  | { step: 'done'; items: ChecklistRow[] };
+
+export interface UserRow {
+  username: string;
+  name: string;
+  email: string;
+  profile: string;
+  active: boolean;
+  last_login: string;
+}
+
+export interface CheckView {
+  id: string;
+  status: CheckStatus;
+  title: string;
+  explanation: string;
+  evidence: string;
+}
+
+export interface PlanView {
+  rows: { object: string; action: string; fields: [string, string][] }[];
+  cannot_fix: string[];
+}
+
+export interface ApiInstallView {
+  busy: Busy | null;
+  progress: string | null;
+  percent: number | null;
+}
+
+export interface InstalledView {
+  ok: boolean;
+  text: string;
+  ui_note: string | null;
+}
+
+export interface ErrorHelp {
+  error: string;
+  fix: string;
+}
+
+export interface ChecklistRow {
+  id: string;
+  title: string;
+  meaning: string;
+  ticked: boolean;
+}
 
 export type Primary =
   | { action: 'next'; enabled: boolean }
   | { action: 'open_install_link' }
   | { action: 'sign_in'; waiting: boolean }
+  | { action: 'start_reauthorization' }
+  | { action: 'verify'; busy: boolean }
   | { action: 'none' };
 
 export interface PracticeLogin {
@@ -162,7 +255,10 @@ export interface SignInSettings {
   port: number;
 }
 
-export type Confirmation = { done: 'copied'; kind: LinkKind } | { done: 'opened'; kind: LinkKind };
+export type Confirmation =
+  | { done: 'copied'; kind: LinkKind }
+  | { done: 'opened'; kind: LinkKind }
+  | { done: 'report_copied' };
 
 export interface View {
   language: Language;
@@ -186,7 +282,20 @@ export type Intent =
   | { type: 'choose_environment'; environment: Environment }
   | { type: 'choose_practice_org' }
   | { type: 'set_sign_in_settings'; settings: SignInSettings }
+  | { type: 'choose_oauth_user'; username: string }
+  | { type: 'toggle_checklist_item'; id: string }
   | { type: 'next' }
   | { type: 'back' }
   | { type: 'go_to'; step: Step }
   | { type: 'start_over' };
+
+export type Operation =
+  | { type: 'search_users'; query: string }
+  | { type: 'diagnose' }
+  | { type: 'preview_fix' }
+  | { type: 'apply_fix' }
+  | { type: 'undo' }
+  | { type: 'check_package' }
+  | { type: 'install_via_api' }
+  | { type: 'watch_link_install' }
+  | { type: 'verify' };
