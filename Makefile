@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/.tools/node/node_modules/node/bin:$(HOME)/.cargo/bin:$(
 TEST_SESSION := scripts/test-session.sh
 APP := target/debug/reconnect-app
 
-.PHONY: setup ui app run test lint-ui lint-rust
+.PHONY: setup ui app run test lint-ui lint-rust bench
 
 setup:
 	@scripts/setup.sh
@@ -36,3 +36,7 @@ test: ui lint-ui lint-rust
 	@mkdir -p target
 	set -o pipefail; $(TEST_SESSION) cargo test --workspace 2>&1 | grep -v -e '^dbus-daemon' -e 'SpiRegistry' | tee target/test.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "\nall tests: %d passed, %d failed\n", p, f}' target/test.log
+
+# Figures, never assertions: verification round trips and time against the practice org.
+bench: setup
+	cargo bench -p reconnect-core --bench verify

@@ -233,6 +233,12 @@ async fn walk_the_wizard(texts: Texts) {
     app.screenshot("sign-in").await;
     app.click("#sign-in-skip").await;
 
+    // Without a sign-in the OAuth user step says what to do by hand and can be passed.
+    app.on_step("oauth_user").await;
+    app.wait_for("[data-testid='info']").await;
+    app.screenshot("oauth-user-not-signed-in").await;
+    app.click("#primary").await;
+
     app.on_step("install").await;
     app.expect_text("#step-heading", texts.install_heading).await;
     app.expect_text("#install-package", "Gainsight CS EU Connected App").await;
@@ -339,7 +345,7 @@ impl Browser {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn admin_signs_in_to_the_practice_org_and_sees_its_facts() {
+async fn admin_walks_the_whole_wizard_on_the_practice_org_to_the_saved_report() {
     let config = tempfile_dir("practice");
     // The app opens sign-in pages with this "browser": it hands the URL to the test, which
     // opens it in Chromium.
@@ -407,12 +413,93 @@ async fn admin_signs_in_to_the_practice_org_and_sees_its_facts() {
     app.expect_text("#signed-in-region", "US1").await;
     app.screenshot("signed-in").await;
     app.click("#primary").await;
+
+    // Gainsight's OAuth user: find, diagnose, preview, fix; a second preview changes nothing.
+    app.on_step("oauth_user").await;
+    app.type_into("#user-search", "integration").await;
+    app.click("#user-search-go").await;
+    app.click("button[data-choose='gainsight.integration@acme-practice.example']").await;
+    app.expect_text("#oauth-username", "gainsight.integration@acme-practice.example").await;
+    app.click("#diagnose").await;
+    app.wait_for("[data-check='approve_uninstalled'][data-status='fail']").await;
+    app.screenshot("oauth-user-diagnosed").await;
+    app.click("#preview-fix").await;
+    app.wait_for("[data-testid='plan']").await;
+    app.screenshot("oauth-user-preview").await;
+    app.click("#apply-fix").await;
+    app.wait_for("[data-check='approve_uninstalled'][data-status='pass']").await;
+    app.wait_for("#undo").await;
+    app.click("#preview-fix").await;
+    app.wait_for("#plan-empty").await;
+    app.click("#primary").await;
+
+    // Install through the API, with progress, until the org has the package.
     app.on_step("install").await;
-    app.expect_text(
-        "[data-testid='install-url-generic']",
-        "https://login.salesforce.com/packaging/installPackage.apexp?p0=04tg50000000tZD",
-    )
-    .await;
+    let link = app.text("[data-testid='install-url-generic']").await;
+    assert!(
+        link.starts_with("http://127.0.0.1:") && link.ends_with("/packaging/installPackage.apexp?p0=04tg50000000tZD"),
+        "{link}"
+    );
+    app.click("#install-api").await;
+    app.wait_for("[data-testid='working']").await;
+    app.screenshot("install-progress").await;
+    app.wait_for("#installed.pass").await;
+    app.screenshot("installed").await;
+    app.click("#primary").await;
+
+    // The Gainsight admin re-authorizes on the practice tenant's Connectors 2.0 page.
+    app.on_step("authorize").await;
+    let opened_before = std::fs::read_to_string(&urls).unwrap().lines().count();
+    app.click("#primary").await;
+    app.wait_for("#reauthorization-started").await;
+    let mut connectors = String::new();
+    for _ in 0..100 {
+        let text = std::fs::read_to_string(&urls).unwrap();
+        if text.lines().count() > opened_before {
+            connectors = text.lines().last().unwrap().to_string();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(connectors.ends_with("/practice/gainsight/connectors"), "{connectors}");
+    let browser = Browser::start(&config.join("chromium-profile-2")).await;
+    browser.client.goto(&connectors).await.unwrap();
+    browser.client.find(Locator::Css("#reauthorize")).await.unwrap().click().await.unwrap();
+    let user =
+        browser.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("#username")).await.unwrap();
+    user.send_keys("gainsight.integration@acme-practice.example").await.unwrap();
+    browser.client.find(Locator::Css("#password")).await.unwrap().send_keys("Practice-Integration-1").await.unwrap();
+    browser.client.find(Locator::Css("#allow")).await.unwrap().click().await.unwrap();
+    let page = browser.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("main")).await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Authorized as gainsight.integration@acme-practice.example"), "{page}");
+    browser.stop().await;
+    app.screenshot("reauthorization-started").await;
+    app.click("#primary").await;
+
+    // Verify, then save the report.
+    app.on_step("verify").await;
+    app.click("#primary").await;
+    app.wait_for("#verdict.pass").await;
+    let measured = app.text("#measured").await;
+    assert!(measured.starts_with("2 round trips"), "{measured}");
+    app.screenshot("verified").await;
+    app.click("#save-report").await;
+    let saved = app.text("#report-path").await;
+    let html = std::fs::read_to_string(&saved).unwrap_or_else(|e| panic!("{saved}: {e}"));
+    assert!(html.contains("Verified: the connection works again.") && html.contains("Gainsight CS US Connected App"));
+    assert!(!html.contains("!AQ"), "no access token in the report");
+    assert!(std::path::Path::new(&saved.replace(".html", ".md")).exists());
+    app.click("#primary").await;
+
+    // After reconnection: ticks persist.
+    app.on_step("done").await;
+    app.click("input[data-item='journey-orchestrator']").await;
+    app.wait_for("input[data-item='journey-orchestrator']:checked").await;
+    app.screenshot("checklist").await;
+    let state = std::fs::read_to_string(config.join("app.reconnect.desktop/wizard-state.json")).unwrap();
+    assert!(state.contains("journey-orchestrator"), "{state}");
+
     app.click("button[data-step='sign_in']").await;
     app.click("#sign-out").await;
     app.wait_for("#sign-in-skip").await;

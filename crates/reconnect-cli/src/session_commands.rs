@@ -144,7 +144,11 @@ pub async fn practice_org(
             s.logins.iter().map(|x| json!({ "username": x.username, "password": x.password })).collect();
         println!(
             "{}",
-            json!({ "url": org.url(), "login_url": format!("{}/services/oauth2/authorize", org.url()), "scenario": s.name, "logins": logins })
+            json!({
+                "url": org.url(), "login_url": format!("{}/services/oauth2/authorize", org.url()), "scenario": s.name,
+                "logins": logins,
+                "gainsight": { "connectors_url": org.gainsight_connectors_url(), "tenant": org.url(), "access_key": org.gainsight_access_key() },
+            })
         );
     } else {
         println!("{} — {}", out.l("cli.practice_org"), s.title.get(l));
@@ -154,6 +158,8 @@ pub async fn practice_org(
         for x in &s.logins {
             println!("  {}: {}  /  {}", out.l("cli.practice_login"), x.username, x.password);
         }
+        println!("  {}: {}", out.l("cli.practice_connectors"), org.gainsight_connectors_url());
+        println!("  {}: {}", out.l("cli.practice_access_key"), org.gainsight_access_key());
         println!("  {}: reconnect login --org {}", out.l("cli.try"), org.url());
         println!("{}", out.l("cli.stop_with_ctrl_c"));
     }

@@ -19,6 +19,7 @@ fn reconnect(config: &Path) -> Command {
 struct PracticeOrg {
     child: Child,
     url: String,
+    access_key: String,
 }
 
 impl Drop for PracticeOrg {
@@ -34,7 +35,11 @@ fn practice_org(config: &Path) -> PracticeOrg {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
     assert_eq!(v["scenario"], "production-us-revoked");
-    PracticeOrg { child, url: v["url"].as_str().unwrap().to_string() }
+    PracticeOrg {
+        child,
+        url: v["url"].as_str().unwrap().to_string(),
+        access_key: v["gainsight"]["access_key"].as_str().unwrap().to_string(),
+    }
 }
 
 /// Fills the practice org's login form over HTTP and follows the redirect to the CLI.
@@ -206,4 +211,131 @@ fn login_refuses_addresses_that_are_not_salesforce() {
     let out = run(config.path(), &["login", "--org", "https://salesforce.com.evil.example", "--no-browser"]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("not a Salesforce address"), "{}", out.stderr);
+}
+
+/// Runs `reconnect` with `input` on standard input.
+fn run_with_input(config: &Path, args: &[&str], input: &str) -> Run {
+    use std::io::Write;
+    let mut child = reconnect(config)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
+
+/// The Gainsight admin's part on the practice tenant: Re-authorize, sign in as the OAuth user.
+fn reauthorize(base: &str, username: &str, password: &str) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let absolute = |l: &str| if l.starts_with('/') { format!("{base}{l}") } else { l.to_string() };
+        let r = http.post(format!("{base}/practice/gainsight/connectors/authorize")).send().await.unwrap();
+        let authorize = absolute(r.headers()["location"].to_str().unwrap());
+        let url = url::Url::parse(&authorize).unwrap();
+        let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        form.extend([
+            ("username".into(), username.into()),
+            ("password".into(), password.into()),
+            ("decision".into(), "allow".into()),
+        ]);
+        let r = http.post(format!("{base}{}", url.path())).form(&form).send().await.unwrap();
+        http.get(absolute(r.headers()["location"].to_str().unwrap())).send().await.unwrap();
+        http.get(format!("{base}/practice/gainsight/connectors")).send().await.unwrap().text().await.unwrap()
+    })
+}
+
+#[test]
+fn cli_diagnoses_fixes_installs_verifies_reports_and_undoes_with_exit_codes_for_pass_fail_and_error() {
+    const USER: &str = "gainsight.integration@acme-practice.example";
+    let config = tempfile::tempdir().unwrap();
+    let org = practice_org(config.path());
+    let no_session = run(config.path(), &["diagnose", "--user", USER]);
+    assert_eq!(no_session.code, 2, "not signed in is an error: {}", no_session.stderr);
+    let signed_in = login(config.path(), &org.url, ("admin@acme-practice.example", "Practice-Admin-1"));
+    assert_eq!(signed_in.code, 0, "{}", signed_in.stderr);
+
+    let diagnosed = run(config.path(), &["diagnose", "--user", USER, "--json"]);
+    assert_eq!(diagnosed.code, 1, "a failed check: {}", diagnosed.stderr);
+    let d: Value = serde_json::from_str(&diagnosed.stdout).unwrap();
+    assert_eq!(d["passed"], false);
+
+    let dry = run(config.path(), &["fix", "--user", USER, "--dry-run"]);
+    assert_eq!(dry.code, 1, "changes pending: {}", dry.stderr);
+    assert!(
+        dry.stdout.contains("dry run") && dry.stdout.contains("PermissionsApproveUninstalledConnectedApps = true"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(
+        run(config.path(), &["fix", "--user", USER, "--dry-run"]).stdout,
+        dry.stdout,
+        "a dry run changes nothing"
+    );
+    let fixed = run(config.path(), &["fix", "--user", USER]);
+    assert_eq!(fixed.code, 0, "{}\n{}", fixed.stdout, fixed.stderr);
+    assert!(
+        fixed.stdout.contains("✓ PermissionSet") && fixed.stdout.contains("✓ PermissionSetAssignment"),
+        "{}",
+        fixed.stdout
+    );
+    let again = run(config.path(), &["fix", "--user", USER]);
+    assert_eq!(again.code, 0);
+    assert!(again.stdout.contains("Nothing to change"), "{}", again.stdout);
+
+    let installed = run(config.path(), &["install", "--via", "api", "--json"]);
+    assert_eq!(installed.code, 0, "{}\n{}", installed.stdout, installed.stderr);
+    let i: Value = serde_json::from_str(&installed.stdout).unwrap();
+    assert_eq!(i["package"]["installed"]["name"], "Gainsight CS US Connected App");
+    assert!(installed.stderr.contains("\"phase\":\"requested\""), "progress on stderr: {}", installed.stderr);
+
+    let since = reconnect_core::timestamp::format_ms(reconnect_core::timestamp::now_ms() - 1000);
+    let before = run(config.path(), &["verify", "--user", USER, "--since", &since]);
+    assert_eq!(before.code, 1, "no token yet: {}", before.stdout);
+    assert!(before.stdout.contains("no token"), "{}", before.stdout);
+
+    let page = reauthorize(&org.url, USER, "Practice-Integration-1");
+    assert!(page.contains("Authorized as"), "{page}");
+    let key = org.access_key.clone();
+    let verified = run_with_input(
+        config.path(),
+        &["verify", "--user", USER, "--since", &since, "--gainsight-tenant", &org.url, "--gainsight-key-stdin"],
+        &key,
+    );
+    assert_eq!(verified.code, 0, "{}\n{}", verified.stdout, verified.stderr);
+    assert!(
+        verified.stdout.contains("2 HTTP round trips") && verified.stdout.contains("Gainsight API"),
+        "{}",
+        verified.stdout
+    );
+    assert!(!verified.stdout.contains(&key), "the access key is never printed");
+
+    let report = config.path().join("report.html");
+    let reported = run(
+        config.path(),
+        &["report", "--out", report.to_str().unwrap(), "--user", USER, "--since", &since, "--lang", "ja"],
+    );
+    assert_eq!(reported.code, 0, "{}", reported.stderr);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("lang=\"ja\"") && html.contains("確認済み") && html.contains("作成"), "{html}");
+    assert!(!html.contains(&key));
+
+    let undone = run(config.path(), &["undo", "--json"]);
+    assert_eq!(undone.code, 0, "{}", undone.stderr);
+    let u: Value = serde_json::from_str(&undone.stdout).unwrap();
+    assert_eq!(u["undone"].as_array().unwrap().len(), 2, "{u}");
+    let nothing = run(config.path(), &["undo"]);
+    assert!(nothing.stdout.contains("Nothing to undo"), "{}", nothing.stdout);
+    let bad_since = run(config.path(), &["verify", "--user", USER, "--since", "yesterday"]);
+    assert_eq!(bad_since.code, 2);
+    assert!(bad_since.stderr.contains("30m"), "{}", bad_since.stderr);
+    assert_eq!(run(config.path(), &["logout"]).code, 0);
 }

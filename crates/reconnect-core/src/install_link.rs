@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::catalog::{Catalog, PackageEdition};
-use crate::salesforce::instance::InstanceUrl;
 use crate::language::{text, Text};
+use crate::salesforce::instance::InstanceUrl;
 use crate::salesforce_host::{Cloud, Environment, LoginKind, MyDomain};
 
 /// Which of the two links.

@@ -9,15 +9,15 @@ use crate::catalog::Catalog;
 use crate::clipboard::Clipboard;
 use crate::error::Error;
 use crate::install_link::{InstallLink, LinkKind};
+use crate::journal::Journal;
 use crate::language::{text, Language, UserMessage};
+use crate::operations::{Finished, Job, Operation};
+use crate::package::polling::Progress;
+use crate::report::Report;
 use crate::state_file::{Loaded, SavedState, StateFile};
 use crate::wizard::{Intent, Outcome};
 use crate::wizard::{SignInTarget, SignedIn};
 use crate::wizard_view::{Busy, Confirmation, PracticeLogin, Problem, Screen, SignInContext, View, WorkContext};
-use crate::journal::Journal;
-use crate::operations::{Finished, Job, Operation};
-use crate::package::polling::Progress;
-use crate::report::Report;
 
 /// A wizard session backed by a state file.
 #[derive(Debug)]
@@ -422,8 +422,7 @@ impl Session {
     /// The screen to show.
     pub fn view(&self) -> View {
         let l = self.language();
-        let mut view =
-            View::build(&self.state.wizard, self.catalog, &self.sign_in, &self.work, l, self.state.language);
+        let mut view = View::build(&self.state.wizard, self.catalog, &self.sign_in, &self.work, l, self.state.language);
         match &self.feedback {
             Some(Feedback::Problem(m)) => view.problem = Some(Problem::from_message(m, l)),
             Some(Feedback::RegionUnknown(reason)) => {

@@ -296,7 +296,9 @@ pub struct Wizard {
 }
 
 /// Ticks saved by another version may name items this one does not have: they are dropped.
-fn known_checklist_items<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::collections::BTreeSet<String>, D::Error> {
+fn known_checklist_items<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeSet<String>, D::Error> {
     let ticks = std::collections::BTreeSet::<String>::deserialize(d)?;
     Ok(ticks.into_iter().filter(|id| crate::checklist::is_item(id)).collect())
 }
@@ -620,7 +622,11 @@ impl Wizard {
             Intent::ChooseOauthUser { username } => {
                 self.require_step(Step::OauthUser)?;
                 let username = username.trim();
-                if username.is_empty() || username.len() > 80 || !username.contains('@') || username.contains(char::is_whitespace) {
+                if username.is_empty()
+                    || username.len() > 80
+                    || !username.contains('@')
+                    || username.contains(char::is_whitespace)
+                {
                     return Err(Error::UserNotFound { username: username.chars().take(80).collect() });
                 }
                 if self.oauth_user.as_deref() != Some(username) {
@@ -746,9 +752,61 @@ mod tests {
         });
         assert!(w.disagreements().is_empty());
         walk(&mut w, vec![Intent::Next]);
+        assert_eq!(w.current(), Step::OauthUser);
+        walk(&mut w, vec![Intent::Next]);
         assert_eq!(w.current(), Step::Install);
         assert_eq!(w.region().unwrap().edition(), Edition::Eu);
         assert_eq!(w.org_target().unwrap().environment, Environment::Sandbox);
+    }
+
+    #[test]
+    fn the_reconnection_steps_keep_the_user_the_times_and_the_ticks_and_a_new_org_forgets_what_was_seen() {
+        let mut w = Wizard::default();
+        walk(
+            &mut w,
+            vec![
+                Intent::ChooseUseCase { use_case: UseCase::DataSync },
+                Intent::Next,
+                Intent::ChooseRegion { region: Region::Us1 },
+                Intent::Next,
+                Intent::ChoosePracticeOrg,
+                Intent::Next,
+                Intent::Next,
+            ],
+        );
+        assert_eq!(w.current(), Step::OauthUser);
+        for bad in ["", "no-at-sign", "two words@x.example", &format!("{}@x.example", "a".repeat(80))] {
+            assert!(w.apply(Intent::ChooseOauthUser { username: bad.into() }, catalog()).is_err(), "{bad}");
+        }
+        walk(&mut w, vec![Intent::ChooseOauthUser { username: " gs@acme.example ".into() }]);
+        assert_eq!(w.oauth_user(), Some("gs@acme.example"));
+        w.record_installed(Some("1.0.0.1".into()));
+        w.record_reauthorization_started(1_000);
+        w.record_verification(Some("2026-11-21T10:00:00.000+0000".into()));
+        assert!([Step::OauthUser, Step::Install, Step::Authorize, Step::Verify].iter().all(|s| w.is_complete(*s)));
+        walk(&mut w, vec![Intent::GoTo { step: Step::Done }]);
+        walk(&mut w, vec![Intent::ToggleChecklistItem { id: "hubspot".into() }]);
+        assert!(w.apply(Intent::ToggleChecklistItem { id: "unknown".into() }, catalog()).is_err());
+        let mut saved = serde_json::to_value(&w).unwrap();
+        saved["checklist"] = serde_json::json!(["hubspot", "from-a-newer-version"]);
+        let loaded: Wizard = serde_json::from_value(saved).unwrap();
+        assert_eq!(loaded.checklist().iter().collect::<Vec<_>>(), vec!["hubspot"]);
+        assert!(w.apply(Intent::Next, catalog()).is_err(), "the checklist is the last step");
+        walk(
+            &mut w,
+            vec![Intent::GoTo { step: Step::Org }, Intent::ChooseEnvironment { environment: Environment::Sandbox }],
+        );
+        assert!(w.installed().is_none() && w.reauthorization_started_ms().is_none() && w.verified_at().is_none());
+        assert_eq!(w.oauth_user(), Some("gs@acme.example"), "the user's name is the admin's answer and stays");
+    }
+
+    #[test]
+    fn the_embedded_ui_skips_the_connector_steps() {
+        let mut w = Wizard::default();
+        walk(&mut w, vec![Intent::ChooseUseCase { use_case: UseCase::EmbeddedUi }]);
+        for s in [Step::OauthUser, Step::Authorize, Step::Verify, Step::Done] {
+            assert!(!w.applies(s, catalog()), "{s:?}");
+        }
     }
 
     #[test]

@@ -11,8 +11,8 @@ use crate::package::polling::Progress;
 use crate::timestamp::format_ms;
 use crate::wizard::Wizard;
 use crate::wizard_view::{
-    ApiInstallView, Busy, CheckView, ChecklistRow, ErrorHelp, InstalledView, PlanRow, PlanView, Screen,
-    SignInContext, UserRow, WorkContext,
+    ApiInstallView, Busy, CheckView, ChecklistRow, ErrorHelp, InstalledView, PlanRow, PlanView, Screen, SignInContext,
+    UserRow, WorkContext,
 };
 
 fn check_view(c: &Check, l: Language) -> CheckView {
@@ -61,7 +61,9 @@ pub(crate) fn oauth_user_screen(wizard: &Wizard, work: &WorkContext, l: Language
 
 fn progress_text(p: &Progress, l: Language) -> (String, Option<u8>) {
     match p {
-        Progress::Requested { request } => (text("work.install.requested", &[("id", request)]).get(l).to_string(), Some(0)),
+        Progress::Requested { request } => {
+            (text("work.install.requested", &[("id", request)]).get(l).to_string(), Some(0))
+        }
         Progress::Waiting { status, elapsed_secs, timeout_secs } => {
             let key = if status == "NOT_YET" { "work.install.watching" } else { "work.install.waiting" };
             let t = text(key, &[("status", status), ("elapsed", &elapsed_secs.to_string())]);
@@ -84,7 +86,9 @@ pub(crate) fn api_install_view(
             let (t, p) = progress_text(p, l);
             (Some(t), p)
         }
-        (None, Some(Busy::Install | Busy::Watch)) => (Some(text("work.install.starting", &[]).get(l).to_string()), None),
+        (None, Some(Busy::Install | Busy::Watch)) => {
+            (Some(text("work.install.starting", &[]).get(l).to_string()), None)
+        }
         _ => (None, None),
     };
     Some(ApiInstallView { busy: work.busy, progress, percent })
@@ -100,10 +104,9 @@ pub(crate) fn installed_view(wizard: &Wizard, work: &WorkContext, l: Language) -
                     "work.package.installed",
                     &[("name", &installed.name), ("version", &installed.version_number())],
                 ),
-                PackageState::Other { installed } => text(
-                    "work.package.other",
-                    &[("name", &installed.name), ("version", &installed.version_number())],
-                ),
+                PackageState::Other { installed } => {
+                    text("work.package.other", &[("name", &installed.name), ("version", &installed.version_number())])
+                }
             };
             Some(InstalledView { ok: state.ok(), text: text.get(l).to_string(), ui_note })
         }
@@ -124,9 +127,10 @@ fn tenant_url(wizard: &Wizard, sign_in: &SignInContext) -> Option<String> {
     if let Some(t) = wizard.region().and_then(|r| r.tenant()) {
         return Some(format!("https://{}", t.as_str()));
     }
-    wizard.signed_in().and_then(|s| s.facts.region.findings.first()).and_then(|f| {
-        url::Url::parse(&f.url).ok().map(|u| u.origin().ascii_serialization())
-    })
+    wizard
+        .signed_in()
+        .and_then(|s| s.facts.region.findings.first())
+        .and_then(|f| url::Url::parse(&f.url).ok().map(|u| u.origin().ascii_serialization()))
 }
 
 /// The tenant's Connectors 2.0 page, for opening in the browser.

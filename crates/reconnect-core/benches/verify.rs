@@ -1,0 +1,97 @@
+//! Verification against the practice org: HTTP round trips per verification and the time it
+//! takes, median of many runs, beside the same checks made one query at a time. Prints
+//! figures; asserts nothing (`make bench`).
+
+use std::time::{Duration, Instant};
+
+use practice_org::{start, Config};
+use reconnect_core::catalog::{Catalog, UseCase};
+use reconnect_core::clock::SystemClock;
+use reconnect_core::oauth_user::snapshot::soql_string;
+use reconnect_core::package::installed::INSTALLED_QUERY;
+use reconnect_core::region::Region;
+use reconnect_core::salesforce::client::{http_client, SalesforceClient};
+use reconnect_core::salesforce::instance::InstanceUrl;
+use reconnect_core::secret::Secret;
+use reconnect_core::verify::verify;
+use serde_json::Value;
+
+const RUNS: usize = 50;
+const USER: &str = "gainsight.integration@acme-practice.example";
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// The same facts fetched the plain way: one request per question.
+async fn one_at_a_time(client: &SalesforceClient) {
+    let user = soql_string(USER);
+    let _: Value = client.get("sobjects/PermissionSet/describe").await.unwrap();
+    let _: Vec<Value> = client.query(&format!("SELECT Id, IsActive, Profile.Name FROM User WHERE Username = {user}")).await.unwrap();
+    let _: Vec<Value> = client
+        .query(&format!("SELECT FIELDS(STANDARD) FROM PermissionSet WHERE Id IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username = {user})"))
+        .await
+        .unwrap();
+    let _: Vec<Value> = client
+        .query("SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication WHERE Name = 'GAINSIGHTCSUS'")
+        .await
+        .unwrap();
+    let _: Vec<Value> = client
+        .query(&format!("SELECT ParentId, SetupEntityId FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication' AND ParentId IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username = {user})"))
+        .await
+        .unwrap();
+    let _: Vec<Value> = client
+        .query(&format!("SELECT Id, AppName, LastUsedDate, UseCount FROM OauthToken WHERE User.Username = {user}"))
+        .await
+        .unwrap();
+    let _: Vec<Value> = client.tooling_query(INSTALLED_QUERY).await.unwrap();
+}
+
+#[tokio::main]
+async fn main() {
+    let latency_ms: u64 = std::env::var("BENCH_LATENCY_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let mut config = Config::new("already-fixed");
+    config.faults.latency = Duration::from_millis(latency_ms);
+    let org = start(config).await.unwrap();
+    let http = http_client();
+    let token: Value = http
+        .post(format!("{}/services/oauth2/token", org.url()))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", "reconnect-practice"),
+            ("username", "admin@acme-practice.example"),
+            ("password", "Practice-Admin-1"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let instance = InstanceUrl::parse(org.url()).unwrap();
+    let access = Secret::new(token["access_token"].as_str().unwrap());
+    let client = SalesforceClient::connect(http, instance, "reconnect-practice", access, None, None).await.unwrap();
+    let edition = Catalog::shipped().package_for(UseCase::DataSync).edition_for(Some(Region::Us1)).unwrap();
+
+    let mut composite = Vec::new();
+    let mut plain = Vec::new();
+    let (mut trips, mut plain_trips) = (0, 0);
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let v = verify(&client, USER, edition, None, &SystemClock).await.unwrap();
+        composite.push(t.elapsed());
+        trips = v.round_trips;
+        let before = client.round_trips();
+        let t = Instant::now();
+        one_at_a_time(&client).await;
+        plain.push(t.elapsed());
+        plain_trips = client.round_trips() - before;
+    }
+    let (c, p) = (median(composite), median(plain));
+    println!("verification against the practice org ({latency_ms} ms latency per request, {RUNS} runs each)");
+    println!("  Reconnect verify: {trips} round trips, median {:.1} ms", c.as_secs_f64() * 1000.0);
+    println!("  one query at a time: {plain_trips} round trips, median {:.1} ms", p.as_secs_f64() * 1000.0);
+    println!("  ratio (one at a time / Reconnect): {:.2}", p.as_secs_f64() / c.as_secs_f64());
+    org.stop().await;
+}
