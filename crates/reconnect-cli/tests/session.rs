@@ -10,6 +10,14 @@ use std::time::{Duration, SystemTime};
 use reconnect_core::keychain::{OsKeychain, SecretStore};
 use serde_json::Value;
 
+/// The CLI keeps tokens under the system keychain's one service, and every practice org has the
+/// same org and user ids: tests that sign in take turns.
+static SIGNED_IN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    SIGNED_IN.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn reconnect(config: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_reconnect"));
     c.env("XDG_CONFIG_HOME", config).env("LANG", "en_US.UTF-8");
@@ -128,6 +136,7 @@ fn files_under(dir: &Path, since: SystemTime, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn cli_signs_in_reads_the_org_signs_out_and_leaks_no_token() {
+    let _turn = take_turn();
     let started = SystemTime::now() - Duration::from_secs(1);
     let config = tempfile::tempdir().unwrap();
     let org = practice_org(config.path());
@@ -256,12 +265,17 @@ fn reauthorize(base: &str, username: &str, password: &str) -> String {
 #[test]
 fn cli_diagnoses_fixes_installs_verifies_reports_and_undoes_with_exit_codes_for_pass_fail_and_error() {
     const USER: &str = "gainsight.integration@acme-practice.example";
+    let _turn = take_turn();
     let config = tempfile::tempdir().unwrap();
     let org = practice_org(config.path());
     let no_session = run(config.path(), &["diagnose", "--user", USER]);
     assert_eq!(no_session.code, 2, "not signed in is an error: {}", no_session.stderr);
     let signed_in = login(config.path(), &org.url, ("admin@acme-practice.example", "Practice-Admin-1"));
     assert_eq!(signed_in.code, 0, "{}", signed_in.stderr);
+    let facts: Value = serde_json::from_str(&signed_in.stdout).unwrap();
+    let account = format!("salesforce/{}/{}", facts["org_id"].as_str().unwrap(), facts["user_id"].as_str().unwrap());
+    let blob = OsKeychain::open().unwrap().get(&account).unwrap().expect("tokens in the keychain");
+    let tokens: Value = serde_json::from_str(blob.expose()).unwrap();
 
     let diagnosed = run(config.path(), &["diagnose", "--user", USER, "--json"]);
     assert_eq!(diagnosed.code, 1, "a failed check: {}", diagnosed.stderr);
@@ -338,4 +352,18 @@ fn cli_diagnoses_fixes_installs_verifies_reports_and_undoes_with_exit_codes_for_
     assert_eq!(bad_since.code, 2);
     assert!(bad_since.stderr.contains("30m"), "{}", bad_since.stderr);
     assert_eq!(run(config.path(), &["logout"]).code, 0);
+
+    // No token in any output, the journal, the report or anything else written.
+    let mut texts: Vec<String> = [&dry, &fixed, &again, &installed, &before, &verified, &reported, &undone, &nothing]
+        .iter()
+        .flat_map(|r| [r.stdout.clone(), r.stderr.clone()])
+        .collect();
+    let mut files = Vec::new();
+    files_under(config.path(), SystemTime::UNIX_EPOCH, &mut files);
+    assert!(files.iter().any(|f| f.ends_with("journal.jsonl")), "{files:?}");
+    texts.extend(files.iter().filter_map(|f| std::fs::read(f).ok()).map(|b| String::from_utf8_lossy(&b).into_owned()));
+    for k in ["access_token", "refresh_token"] {
+        let secret = tokens[k].as_str().unwrap();
+        assert!(texts.iter().all(|t| !t.contains(secret)), "{k} leaked");
+    }
 }

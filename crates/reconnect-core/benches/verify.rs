@@ -28,7 +28,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
 async fn one_at_a_time(client: &SalesforceClient) {
     let user = soql_string(USER);
     let _: Value = client.get("sobjects/PermissionSet/describe").await.unwrap();
-    let _: Vec<Value> = client.query(&format!("SELECT Id, IsActive, Profile.Name FROM User WHERE Username = {user}")).await.unwrap();
+    let _: Vec<Value> =
+        client.query(&format!("SELECT Id, IsActive, Profile.Name FROM User WHERE Username = {user}")).await.unwrap();
     let _: Vec<Value> = client
         .query(&format!("SELECT FIELDS(STANDARD) FROM PermissionSet WHERE Id IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username = {user})"))
         .await
