@@ -75,7 +75,7 @@ pub enum Job {
     /// Apply a plan.
     Fix {
         /// The plan shown to the admin.
-        plan: FixPlan,
+        plan: Box<FixPlan>,
         /// Username, to diagnose again afterwards.
         username: String,
         /// Connected app.

@@ -233,7 +233,10 @@ impl Session {
             ),
             Operation::ApplyFix => {
                 let plan = self.work.plan.clone().ok_or(Error::StepUnreachable)?;
-                (Job::Fix { plan, username: username()?, app: edition()?.connected_app.clone() }, Busy::Fix)
+                (
+                    Job::Fix { plan: Box::new(plan), username: username()?, app: edition()?.connected_app.clone() },
+                    Busy::Fix,
+                )
             }
             Operation::Undo => (
                 Job::Undo {
