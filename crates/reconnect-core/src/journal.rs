@@ -42,6 +42,9 @@ pub struct Entry {
     pub org: String,
     /// The admin who ran it.
     pub by: String,
+    /// The OAuth user the change was for (fix runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
     /// What happened.
     pub event: Event,
     /// The object, e.g. `PermissionSet`.
@@ -232,6 +235,7 @@ mod tests {
             step,
             org: "00D5g00000PRACTAAA".into(),
             by: "admin@example.com".into(),
+            user: Some("0055g00000GSINTAAA".into()),
             event,
             object: object.into(),
             record: record.map(str::to_string),

@@ -96,6 +96,9 @@ async fn the_revoked_org_is_fixed_installed_verified_and_reported_then_a_rerun_c
     assert_eq!(v.checks.iter().find(|c| c.id == "ui_package").unwrap().status, CheckStatus::Pass);
 
     let entries = journal.for_org(&org.to_string()).unwrap();
+    assert!(entries
+        .iter()
+        .all(|e| e.by == ADMIN.0 && e.user.as_deref().is_some_and(|u| u.starts_with("0055g00000GSINT"))));
     let report =
         Report::build(&record.facts, record.instance.as_str(), Some(&v), &entries, None, &SystemClock.now_text());
     let md = report.markdown(Language::En);

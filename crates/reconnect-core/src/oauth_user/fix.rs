@@ -285,11 +285,12 @@ pub(crate) struct RunLog<'a> {
     pub run: String,
     pub org: String,
     pub by: String,
+    pub user: Option<String>,
 }
 
 impl RunLog<'_> {
     pub(crate) fn new<'a>(journal: &'a Journal, clock: &'a dyn Clock, org: &str, by: &str) -> RunLog<'a> {
-        RunLog { journal, clock, run: new_run_id(clock.now_ms()), org: org.to_string(), by: by.to_string() }
+        RunLog { journal, clock, run: new_run_id(clock.now_ms()), org: org.to_string(), by: by.to_string(), user: None }
     }
 
     pub(crate) fn write(
@@ -305,6 +306,7 @@ impl RunLog<'_> {
             step,
             org: self.org.clone(),
             by: self.by.clone(),
+            user: self.user.clone(),
             event,
             object: object.to_string(),
             record: None,
@@ -340,7 +342,8 @@ pub async fn apply(
     clock: &dyn Clock,
     by: &str,
 ) -> Result<FixOutcome, Error> {
-    let log = RunLog::new(journal, clock, &plan.org_id, by);
+    let mut log = RunLog::new(journal, clock, &plan.org_id, by);
+    log.user = Some(plan.user.id.clone());
     let mut outcome = FixOutcome { run: log.run.clone(), applied: Vec::new(), failure: None };
     let mut new_set: Option<String> = None;
     for (i, change) in plan.changes.iter().enumerate() {
