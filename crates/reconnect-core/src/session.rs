@@ -348,7 +348,7 @@ impl Session {
     pub fn start_reauthorization(&mut self, browser: &dyn BrowserOpener, now_ms: i64) {
         self.state.wizard.record_reauthorization_started(now_ms);
         self.work.verification = None;
-        let url = crate::work_view::connectors_url(&self.state.wizard, &self.sign_in);
+        let url = crate::work_view::tenant_url(&self.state.wizard, &self.sign_in);
         self.feedback = match url.map(|u| browser.open(&u)) {
             Some(Err(e)) => Some(Feedback::Problem(e.user_message())),
             _ => None,

@@ -120,7 +120,7 @@ pub(crate) fn installed_view(wizard: &Wizard, work: &WorkContext, l: Language) -
 
 /// Where the Gainsight admin re-authorizes: the practice tenant's page, else the tenant host
 /// from the region step or from the org's endpoint settings.
-fn tenant_url(wizard: &Wizard, sign_in: &SignInContext) -> Option<String> {
+pub(crate) fn tenant_url(wizard: &Wizard, sign_in: &SignInContext) -> Option<String> {
     if wizard.signed_in().is_some_and(|s| s.instance.is_loopback()) {
         return sign_in.practice_url.as_ref().map(|u| format!("{u}/practice/gainsight/connectors"));
     }
@@ -131,11 +131,6 @@ fn tenant_url(wizard: &Wizard, sign_in: &SignInContext) -> Option<String> {
         .signed_in()
         .and_then(|s| s.facts.region.findings.first())
         .and_then(|f| url::Url::parse(&f.url).ok().map(|u| u.origin().ascii_serialization()))
-}
-
-/// The tenant's Connectors 2.0 page, for opening in the browser.
-pub(crate) fn connectors_url(wizard: &Wizard, sign_in: &SignInContext) -> Option<String> {
-    tenant_url(wizard, sign_in)
 }
 
 pub(crate) fn authorize_screen(wizard: &Wizard, sign_in: &SignInContext, l: Language) -> Screen {
