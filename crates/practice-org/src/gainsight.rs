@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::html::esc;
+use crate::html::{esc, page};
 use crate::oauth::{random_token, refresh_is_live, session};
 use crate::time::{format_ms, now_ms};
 use crate::{lock, Org, Shared};
@@ -90,22 +90,8 @@ async fn connectors(State(state): State<Shared>) -> Html<String> {
             format!("<dt>Last error / 最後のエラー</dt><dd class=problem role=alert id=last-error>{}</dd>", esc(e))
         })
         .unwrap_or_default();
-    Html(format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Practice Gainsight – Connectors 2.0</title>
-<style>
-body {{ font-family: system-ui, sans-serif; background: #eef1f6; margin: 0; }}
-main {{ max-width: 720px; margin: 40px auto; background: #fff; border-radius: 12px; padding: 24px 28px; box-shadow: 0 1px 4px #0002; }}
-.banner {{ background: #fdf3dc; border: 1px solid #8a5a00; border-radius: 8px; padding: 8px 12px; color: #5c3c00; }}
-dt {{ font-weight: 600; margin-top: 12px; }}
-dd {{ margin: 4px 0 0; }}
-button {{ font: inherit; margin-top: 18px; padding: 8px 16px; border-radius: 8px; border: 1px solid #1f5fcc; background: #1f5fcc; color: #fff; font-weight: 600; }}
-.problem {{ color: #b3261e; font-weight: 600; }}
-</style></head>
-<body><main>
-<p class="banner"><strong>Practice Gainsight tenant — not real Gainsight.</strong><br>練習用の Gainsight テナントです。実際の Gainsight ではありません。</p>
-<h1>Administration &gt; Connectors 2.0 &gt; Connections<br><small>管理 &gt; コネクター 2.0 &gt; 接続</small></h1>
+    let main = format!(
+        r#"<h1>Administration &gt; Connectors 2.0 &gt; Connections<br><small>管理 &gt; コネクター 2.0 &gt; 接続</small></h1>
 <p>Tenant / テナント: <strong>{tenant}</strong></p>
 <section aria-labelledby="salesforce">
 <h2 id="salesforce">Salesforce Connection / Salesforce 接続</h2>
@@ -118,15 +104,21 @@ button {{ font: inherit; margin-top: 18px; padding: 8px 16px; border-radius: 8px
 <form method="post" action="{AUTHORIZE_PATH}">
 <button type="submit" id="reauthorize">Re-authorize / 再認証</button>
 </form>
-</section>
-</main></body></html>"#,
+</section>"#,
         tenant = esc(&org.scenario.gainsight.tenant),
         org_url = esc(&org.base_url),
         app = esc(&org.scenario.gainsight.connected_app),
         status_en = esc(&status_en),
         status_ja = esc(&status_ja),
-    ))
+    );
+    Html(page("Practice Gainsight – Connectors 2.0", 720, CONNECTORS_CSS, TENANT_BANNER, &main))
 }
+
+const TENANT_BANNER: &str = "<strong>Practice Gainsight tenant — not real Gainsight.</strong><br>練習用の Gainsight テナントです。実際の Gainsight ではありません。";
+
+const CONNECTORS_CSS: &str = "dt { font-weight: 600; margin-top: 12px; }
+dd { margin: 4px 0 0; }
+button { font: inherit; margin-top: 18px; padding: 8px 16px; border-radius: 8px; border: 1px solid #1f5fcc; background: #1f5fcc; color: #fff; font-weight: 600; }";
 
 fn callback_url(org: &Org) -> String {
     format!("{}{CALLBACK_PATH}", org.base_url)

@@ -11,14 +11,19 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde_json::{json, Map, Value};
 
-use crate::html::esc;
+use crate::html::{esc, page, ORG_BANNER};
 use crate::permissions::has_permission;
 use crate::{lock, Org, Shared};
 
 const PATH: &str = "/packaging/installPackage.apexp";
 
+const INSTALL_CSS: &str = "label { display: block; margin-top: 12px; font-weight: 600; }
+input[type=text], input[type=password] { width: 100%; box-sizing: border-box; padding: 8px; font: inherit; }
+.ok { color: #0a6b2d; }
+button { margin-top: 18px; padding: 8px 18px; font: inherit; }";
+
 pub(crate) fn routes() -> Router<Shared> {
-    Router::new().route(PATH, get(page).post(submit))
+    Router::new().route(PATH, get(show).post(submit))
 }
 
 fn render(org: &Org, key: &str, message: Option<(&str, bool)>) -> Response {
@@ -37,21 +42,8 @@ fn render(org: &Org, key: &str, message: Option<(&str, bool)>) -> Response {
             )
         })
         .unwrap_or_default();
-    let body = format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Practice org – install {package}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; background: #eef1f6; margin: 0; }}
-main {{ max-width: 480px; margin: 40px auto; background: #fff; border-radius: 12px; padding: 24px 28px; box-shadow: 0 1px 4px #0002; }}
-.banner {{ background: #fdf3dc; border: 1px solid #8a5a00; border-radius: 8px; padding: 8px 12px; color: #5c3c00; }}
-label {{ display: block; margin-top: 12px; font-weight: 600; }}
-input[type=text], input[type=password] {{ width: 100%; box-sizing: border-box; padding: 8px; font: inherit; }}
-.problem {{ color: #a4161a; }} .ok {{ color: #0a6b2d; }}
-button {{ margin-top: 18px; padding: 8px 18px; font: inherit; }}
-</style></head><body><main>
-<p class=banner>Practice org — nothing here is real. / 練習用の組織です。実在のデータではありません。</p>
-<h1>Install {package}</h1>
+    let main = format!(
+        r#"<h1>Install {package}</h1>
 <p>{org_name}</p>
 {note}
 <form method=post>
@@ -63,15 +55,15 @@ button {{ margin-top: 18px; padding: 8px 18px; font: inherit; }}
 <label><input type=radio name=security value=all> All users / すべてのユーザー</label>
 </fieldset>
 <button id=install type=submit>Install / インストール</button>
-</form></main></body></html>"#,
+</form>"#,
         package = esc(package),
         org_name = esc(&org_name),
         key = esc(key),
     );
-    Html(body).into_response()
+    Html(page(&format!("Practice org – install {package}"), 480, INSTALL_CSS, ORG_BANNER, &main)).into_response()
 }
 
-async fn page(State(state): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn show(State(state): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
     let org = lock(&state);
     render(&org, q.get("p0").map(String::as_str).unwrap_or_default(), None)
 }
@@ -80,16 +72,9 @@ async fn submit(State(state): State<Shared>, Form(f): Form<HashMap<String, Strin
     let mut org = lock(&state);
     let get = |k: &str| f.get(k).map(String::as_str).unwrap_or_default();
     let key = get("p0").to_string();
-    let username = get("username").trim();
-    let known =
-        org.scenario.logins.iter().any(|l| l.username.eq_ignore_ascii_case(username) && l.password == get("password"));
-    let user = org
-        .store
-        .all("User")
-        .iter()
-        .find(|u| u["Username"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(username)) && u["IsActive"] == true)
-        .and_then(|u| u["Id"].as_str().map(str::to_string));
-    let Some(user) = user.filter(|_| known) else {
+    let Some(user) =
+        crate::oauth::active_user(&org, f.get("username").map(String::as_str), f.get("password").map(String::as_str))
+    else {
         return render(
             &org,
             &key,

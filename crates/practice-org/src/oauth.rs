@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::html::esc;
+use crate::html::{esc, page, ORG_BANNER};
 use crate::sf_error::SfError;
 use crate::{lock, now, Org, Shared};
 
@@ -172,6 +172,12 @@ fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
     Redirect::to(url.as_str()).into_response()
 }
 
+const LOGIN_CSS: &str = "label { display: block; margin-top: 14px; font-weight: 600; }
+input[type=text], input[type=password] { width: 100%; box-sizing: border-box; padding: 8px; font: inherit; }
+.buttons { display: flex; gap: 8px; margin-top: 18px; }
+button { font: inherit; padding: 8px 16px; border-radius: 8px; border: 1px solid #999; background: #fff; }
+button.allow { background: #1f5fcc; border-color: #1f5fcc; color: #fff; font-weight: 600; }";
+
 fn login_page(org: &Org, p: &AuthorizeParams, problem: Option<&str>) -> Response {
     let hidden = [
         ("response_type", p.response_type.as_deref()),
@@ -188,24 +194,8 @@ fn login_page(org: &Org, p: &AuthorizeParams, problem: Option<&str>) -> Response
     let problem =
         problem.map(|m| format!("<p class=problem role=alert id=login-error>{}</p>", esc(m))).unwrap_or_default();
     let org_name = org.store.all("Organization")[0]["Name"].as_str().unwrap_or_default().to_string();
-    let body = format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Practice org – log in</title>
-<style>
-body {{ font-family: system-ui, sans-serif; background: #eef1f6; margin: 0; }}
-main {{ max-width: 420px; margin: 40px auto; background: #fff; border-radius: 12px; padding: 24px 28px; box-shadow: 0 1px 4px #0002; }}
-.banner {{ background: #fdf3dc; border: 1px solid #8a5a00; border-radius: 8px; padding: 8px 12px; color: #5c3c00; }}
-label {{ display: block; margin-top: 14px; font-weight: 600; }}
-input[type=text], input[type=password] {{ width: 100%; box-sizing: border-box; padding: 8px; font: inherit; }}
-.buttons {{ display: flex; gap: 8px; margin-top: 18px; }}
-button {{ font: inherit; padding: 8px 16px; border-radius: 8px; border: 1px solid #999; background: #fff; }}
-button.allow {{ background: #1f5fcc; border-color: #1f5fcc; color: #fff; font-weight: 600; }}
-.problem {{ color: #b3261e; font-weight: 600; }}
-</style></head>
-<body><main>
-<p class="banner"><strong>Practice org — not a real Salesforce org.</strong><br>練習用の組織です。実際の Salesforce 組織ではありません。</p>
-<h1>{org_name}</h1>
+    let main = format!(
+        r#"<h1>{org_name}</h1>
 <p>Log in and allow <strong>{client}</strong> to access this org.<br>ログインして、<strong>{client}</strong> にこの組織へのアクセスを許可します。</p>
 {problem}
 <form method="post" action="/services/oauth2/authorize">
@@ -214,11 +204,11 @@ button.allow {{ background: #1f5fcc; border-color: #1f5fcc; color: #fff; font-we
 <label for="password">Password / パスワード</label><input type="password" id="password" name="password" autocomplete="current-password">
 <div class="buttons"><button class="allow" type="submit" name="decision" value="allow" id="allow">Log in and allow / ログインして許可</button>
 <button type="submit" name="decision" value="deny" id="deny">Deny / 拒否</button></div>
-</form></main></body></html>"#,
+</form>"#,
         client = esc(p.client_id.as_deref().unwrap_or_default()),
         username = esc(p.username.as_deref().unwrap_or_default()),
     );
-    Html(body).into_response()
+    Html(page("Practice org – log in", 420, LOGIN_CSS, ORG_BANNER, &main)).into_response()
 }
 
 async fn authorize_page(State(state): State<Shared>, Query(p): Query<AuthorizeParams>) -> Response {
@@ -265,7 +255,7 @@ async fn authorize_submit(State(state): State<Shared>, Form(p): Form<AuthorizePa
 }
 
 /// The id of the active user these practice credentials belong to.
-fn active_user(org: &Org, username: Option<&str>, password: Option<&str>) -> Option<String> {
+pub(crate) fn active_user(org: &Org, username: Option<&str>, password: Option<&str>) -> Option<String> {
     let username = username.unwrap_or_default().trim();
     let password = password.unwrap_or_default();
     if !org.scenario.logins.iter().any(|l| l.username.eq_ignore_ascii_case(username) && l.password == password) {

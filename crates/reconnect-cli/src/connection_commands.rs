@@ -25,7 +25,7 @@ use reconnect_core::region::Region;
 use reconnect_core::report::Report;
 use reconnect_core::salesforce::client::SalesforceClient;
 use reconnect_core::secret::Secret;
-use reconnect_core::timestamp::{now_ms, parse_ms};
+use reconnect_core::timestamp::{now_ms, parse_since};
 use reconnect_core::verify::{verify, Verification};
 use reconnect_core::Error;
 use serde_json::json;
@@ -58,13 +58,7 @@ async fn ctx(region: Option<&str>) -> Result<Ctx, Error> {
 }
 
 fn status_word(out: &Out, s: CheckStatus) -> String {
-    let key = match s {
-        CheckStatus::Pass => "report.status.pass",
-        CheckStatus::Fail => "report.status.fail",
-        CheckStatus::Warn => "report.status.warn",
-        CheckStatus::NotApplicable => "report.status.na",
-    };
-    out.l(key)
+    reconnect_core::report::status_label(s, out.language)
 }
 
 fn print_checks(out: &Out, checks: &[Check]) {
@@ -264,22 +258,6 @@ pub async fn install(out: &Out, via: &str, region: Option<&str>, no_browser: boo
     }
 }
 
-/// Reads `--since`: a datetime (`2026-11-21T10:00:00Z`) or a time ago (`30m`, `2h`, `1d`).
-fn parse_since(s: &str) -> Result<i64, Error> {
-    if let Some(ms) = parse_ms(s) {
-        return Ok(ms);
-    }
-    let (n, unit) = s.split_at(s.len().saturating_sub(1));
-    let n: i64 = n.parse().map_err(|_| Error::InvalidTime { input: s.to_string() })?;
-    let unit_ms = match unit {
-        "m" => 60_000,
-        "h" => 3_600_000,
-        "d" => 86_400_000,
-        _ => return Err(Error::InvalidTime { input: s.to_string() }),
-    };
-    Ok(now_ms() - n * unit_ms)
-}
-
 /// Options shared by `verify` and `report`.
 pub struct VerifyArgs {
     pub user: String,
@@ -302,7 +280,7 @@ async fn gainsight_side(c: &Ctx, args: &VerifyArgs) -> Result<Option<GainsightCh
 }
 
 async fn run_verify(c: &Ctx, args: &VerifyArgs) -> Result<(Verification, Option<GainsightCheck>), Error> {
-    let since = args.since.as_deref().map(parse_since).transpose()?;
+    let since = args.since.as_deref().map(|s| parse_since(s, now_ms())).transpose()?;
     let v = verify(&c.client, &args.user, c.edition, since, &SystemClock).await?;
     let g = gainsight_side(c, args).await?;
     Ok((v, g))
@@ -363,9 +341,7 @@ pub async fn report(out: &Out, path: &Path, args: Option<VerifyArgs>, region: Op
             g.as_ref(),
             &SystemClock.now_text(),
         );
-        let html = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
-        let body = if html { report.html(out.language) } else { report.markdown(out.language) };
-        reconnect_core::report::save(path, &body)?;
+        report.save_as(path, out.language)?;
         Ok::<_, Error>(report)
     };
     match run.await {

@@ -255,6 +255,13 @@ impl Catalog {
             .expect("every use case has a package (checked at load)")
     }
 
+    /// The edition of the data-sync package (the Gainsight CS Connected App) for a connected-app
+    /// edition, when one is known.
+    pub fn connected_app_edition(&self, edition: Option<Edition>) -> Result<&PackageEdition, Error> {
+        let package = self.package_for(UseCase::DataSync);
+        edition.and_then(|e| package.edition(e)).ok_or_else(|| Error::RegionNeeded { package: package.name.clone() })
+    }
+
     /// The description of a use case.
     pub fn use_case(&self, use_case: UseCase) -> &UseCaseEntry {
         self.use_cases.iter().find(|u| u.id == use_case).expect("checked at load")

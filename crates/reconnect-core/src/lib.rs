@@ -11,6 +11,7 @@ pub mod clipboard;
 pub mod clock;
 pub mod error;
 pub mod gainsight;
+mod html;
 pub mod install_link;
 pub mod journal;
 pub mod keychain;

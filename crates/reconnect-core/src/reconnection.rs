@@ -3,7 +3,7 @@
 //! the install in this org.
 
 use crate::accounts::SessionRecord;
-use crate::catalog::{Catalog, PackageEdition, UseCase};
+use crate::catalog::{Catalog, PackageEdition};
 use crate::error::Error;
 use crate::install_link::{install_links, practice_links, InstallLink, OrgTarget};
 use crate::region::Region;
@@ -16,14 +16,7 @@ pub fn edition_for<'a>(
     record: &SessionRecord,
     region: Option<Region>,
 ) -> Result<&'a PackageEdition, Error> {
-    let package = catalog.package_for(UseCase::DataSync);
-    if let Some(r) = region.or_else(|| record.facts.region.region()) {
-        return package.edition_for(Some(r));
-    }
-    match record.facts.region.edition() {
-        Some(e) => package.edition(e).ok_or(Error::RegionNeeded { package: package.name.clone() }),
-        None => package.edition_for(None),
-    }
+    catalog.connected_app_edition(region.map(Region::edition).or_else(|| record.facts.region.edition()))
 }
 
 /// The install link for the signed-in org: the practice org serves its own install page;

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::html::escape;
 use crate::journal::{Entry, Event};
 use crate::language::{text, Language, Text};
 use crate::oauth_user::diagnosis::{Check, CheckStatus};
@@ -197,39 +198,47 @@ impl Report {
                 Language::En => "en",
                 Language::Ja => "ja",
             },
-            esc(&t("report.title")),
+            escape(&t("report.title")),
             STYLE,
-            esc(&t("report.title")),
+            escape(&t("report.title")),
             match self.passed { Some(true) => "pass", Some(false) => "fail", None => "none" },
-            esc(&self.verdict(l)),
+            escape(&self.verdict(l)),
         );
         for (k, v) in self.rows(l) {
-            out.push_str(&format!("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", esc(&k), esc(&v)));
+            out.push_str(&format!("<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n", escape(&k), escape(&v)));
         }
-        out.push_str(&format!("</table>\n<h2>{}</h2>\n<ul class=\"checks\">\n", esc(&t("report.checks"))));
+        out.push_str(&format!("</table>\n<h2>{}</h2>\n<ul class=\"checks\">\n", escape(&t("report.checks"))));
         for c in &self.checks {
             out.push_str(&format!(
                 "<li class=\"{}\"><strong>{}</strong> {}<p>{}</p><code>{}</code></li>\n",
                 status_class(c.status),
-                esc(&status_label(c.status, l)),
-                esc(c.title.get(l)),
-                esc(c.explanation.get(l)),
-                esc(&c.evidence)
+                escape(&status_label(c.status, l)),
+                escape(c.title.get(l)),
+                escape(c.explanation.get(l)),
+                escape(&c.evidence)
             ));
         }
-        out.push_str(&format!("</ul>\n<h2>{}</h2>\n<ul>\n", esc(&t("report.changes"))));
+        out.push_str(&format!("</ul>\n<h2>{}</h2>\n<ul>\n", escape(&t("report.changes"))));
         if self.changes.is_empty() {
-            out.push_str(&format!("<li>{}</li>\n", esc(&t("report.no_changes"))));
+            out.push_str(&format!("<li>{}</li>\n", escape(&t("report.no_changes"))));
         }
         for c in &self.changes {
-            out.push_str(&format!("<li>{}</li>\n", esc(&Self::change_line(c, l))));
+            out.push_str(&format!("<li>{}</li>\n", escape(&Self::change_line(c, l))));
         }
         out.push_str("</ul>\n");
         if let Some(n) = self.round_trips {
-            out.push_str(&format!("<p>{}</p>\n", esc(text("report.round_trips", &[("n", &n.to_string())]).get(l))));
+            out.push_str(&format!("<p>{}</p>\n", escape(text("report.round_trips", &[("n", &n.to_string())]).get(l))));
         }
         out.push_str("</body></html>\n");
         out
+    }
+}
+
+impl Report {
+    /// Saves the report at `path`: HTML for `.html`/`.htm`, Markdown otherwise.
+    pub fn save_as(&self, path: &std::path::Path, l: Language) -> Result<(), crate::error::Error> {
+        let html = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+        save(path, &if html { self.html(l) } else { self.markdown(l) })
     }
 }
 
@@ -248,7 +257,8 @@ pub fn save(path: &std::path::Path, body: &str) -> Result<(), crate::error::Erro
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}table{border-collapse:collapse}th,td{text-align:left;padding:.25rem .75rem;border-bottom:1px solid #ccc;vertical-align:top}.verdict{font-weight:bold}.pass{color:#0a6b2d}.fail{color:#a4161a}.warn{color:#7a4d00}code{white-space:pre-wrap;font-size:.85em}";
 
-fn status_label(s: CheckStatus, l: Language) -> String {
+/// A check's outcome as a short word (PASS, FAIL, …) in `l`.
+pub fn status_label(s: CheckStatus, l: Language) -> String {
     text(&format!("report.status.{}", status_class(s)), &[]).get(l).to_string()
 }
 
@@ -259,10 +269,6 @@ fn status_class(s: CheckStatus) -> &'static str {
         CheckStatus::Warn => "warn",
         CheckStatus::NotApplicable => "na",
     }
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn md(s: &str) -> String {

@@ -219,8 +219,7 @@ impl Session {
                 .map(str::to_string)
                 .ok_or_else(|| Error::StepIncomplete { missing: text("wizard.missing.oauth_user", &[]) })
         };
-        let package = self.catalog.package_for(crate::catalog::UseCase::DataSync);
-        let edition = || w.edition(self.catalog).ok_or(Error::RegionNeeded { package: package.name.clone() });
+        let edition = || w.edition(self.catalog);
         let org = || crate::salesforce_id::SalesforceId::parse(&signed_in.facts.org_id);
         Ok(match op {
             Operation::SearchUsers { query } => (Job::Search { query }, Busy::Search),

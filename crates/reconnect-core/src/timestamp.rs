@@ -57,6 +57,24 @@ pub fn format_ms(ms: i64) -> String {
     )
 }
 
+/// Reads a moment given by an admin: a datetime (`2026-11-21T10:00:00Z`) or a time before
+/// `now_ms` (`30m`, `2h`, `1d`).
+pub fn parse_since(s: &str, now_ms: i64) -> Result<i64, crate::error::Error> {
+    if let Some(ms) = parse_ms(s) {
+        return Ok(ms);
+    }
+    let bad = || crate::error::Error::InvalidTime { input: s.to_string() };
+    let (n, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: i64 = n.parse().map_err(|_| bad())?;
+    let unit_ms = match unit {
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return Err(bad()),
+    };
+    Ok(now_ms - n * unit_ms)
+}
+
 /// Milliseconds since the epoch, now.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default()
@@ -98,5 +116,14 @@ mod tests {
         assert_eq!(format_ms(951_782_400_123), "2000-02-29T00:00:00.123+0000");
         assert!(parse_ms("2025-13-01").is_none());
         assert!(parse_ms("yesterday").is_none());
+    }
+
+    #[test]
+    fn since_reads_datetimes_and_times_ago() {
+        let now = parse_ms("2026-11-21T12:00:00Z").unwrap();
+        assert_eq!(parse_since("2026-11-21T11:30:00Z", now).unwrap(), now - 1_800_000);
+        assert_eq!(parse_since("30m", now).unwrap(), now - 1_800_000);
+        assert_eq!(parse_since("1d", now).unwrap(), now - 86_400_000);
+        assert!(parse_since("yesterday", now).is_err() && parse_since("5w", now).is_err());
     }
 }

@@ -496,14 +496,13 @@ impl Wizard {
     }
 
     /// The connected-app edition for the answers so far (region, else the org's settings).
-    pub fn edition<'c>(&self, catalog: &'c Catalog) -> Option<&'c crate::catalog::PackageEdition> {
-        let package = catalog.package_for(UseCase::DataSync);
+    pub fn edition<'c>(&self, catalog: &'c Catalog) -> Result<&'c crate::catalog::PackageEdition, Error> {
         let edition = self
             .region
             .as_ref()
             .map(RegionAnswer::edition)
-            .or_else(|| self.signed_in.as_ref().and_then(|s| s.facts.region.edition()))?;
-        package.edition(edition)
+            .or_else(|| self.signed_in.as_ref().and_then(|s| s.facts.region.edition()));
+        catalog.connected_app_edition(edition)
     }
 
     /// Whether a step is part of this admin's path: the region only matters for packages

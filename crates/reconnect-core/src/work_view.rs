@@ -80,7 +80,7 @@ pub(crate) fn api_install_view(
     l: Language,
 ) -> Option<ApiInstallView> {
     wizard.signed_in()?;
-    wizard.edition(catalog)?;
+    wizard.edition(catalog).ok()?;
     let (progress, percent) = match (&work.progress, work.busy) {
         (Some(p), Some(Busy::Install | Busy::Watch)) => {
             let (t, p) = progress_text(p, l);

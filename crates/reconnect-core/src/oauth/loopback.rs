@@ -125,10 +125,6 @@ async fn handle(mut stream: TcpStream, expected_state: &str) -> Option<Result<Ca
     Some(result)
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 fn page(title: &crate::language::Text, body: &crate::language::Text) -> String {
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Reconnect</title>\
@@ -136,10 +132,10 @@ fn page(title: &crate::language::Text, body: &crate::language::Text) -> String {
          h1{{font-size:20px}}section+section{{margin-top:24px;border-top:1px solid #ccc}}</style></head><body>\
          <section lang=\"en\"><h1>{}</h1><p>{}</p></section>\
          <section lang=\"ja\"><h1>{}</h1><p>{}</p></section></body></html>",
-        escape(&title.en),
-        escape(&body.en),
-        escape(&title.ja),
-        escape(&body.ja)
+        crate::html::escape(&title.en),
+        crate::html::escape(&body.en),
+        crate::html::escape(&title.ja),
+        crate::html::escape(&body.ja)
     )
 }
 

@@ -425,11 +425,6 @@ pub async fn apply(
     Ok(outcome)
 }
 
-#[derive(serde::Deserialize)]
-struct Created {
-    id: String,
-}
-
 /// Creates a record with journal entries around it.
 async fn create(
     client: &SalesforceClient,
@@ -444,13 +439,13 @@ async fn create(
         e.fields = fields.clone();
     })?;
     let body: Map<String, Value> = fields.into_iter().collect();
-    match client.post::<Created>(&format!("sobjects/{object}"), &Value::Object(body), false).await {
-        Ok(created) => {
+    match client.create(&format!("sobjects/{object}"), &Value::Object(body)).await {
+        Ok(id) => {
             log.write(step, Event::Created, object, |e| {
-                e.record = Some(created.id.clone());
+                e.record = Some(id.clone());
                 e.key = key;
             })?;
-            Ok(created.id)
+            Ok(id)
         }
         Err(err) => {
             log.failed(step, object, &err)?;

@@ -2,9 +2,6 @@
 //! `PackageInstallRequest` for admins only, then poll it until `SUCCESS` or `ERROR`, showing
 //! progress and giving up after a deadline with what to do next.
 
-use std::time::Instant;
-
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::catalog::PackageEdition;
@@ -12,11 +9,6 @@ use crate::error::Error;
 use crate::package::installed::{assess, installed_packages, PackageState};
 use crate::package::polling::{Polling, Progress};
 use crate::salesforce::client::SalesforceClient;
-
-#[derive(Deserialize)]
-struct Created {
-    id: String,
-}
 
 /// Installs the edition's package version and waits for it; returns how it compares with
 /// the catalog once installed.
@@ -32,14 +24,13 @@ pub async fn install_via_api(
         "SecurityType": "None",
         "NameConflictResolution": "Block",
     });
-    let created: Created = client.post("tooling/sobjects/PackageInstallRequest", &body, false).await?;
-    progress(Progress::Requested { request: created.id.clone() });
-    let started = Instant::now();
+    let request_id = client.create("tooling/sobjects/PackageInstallRequest", &body).await?;
+    progress(Progress::Requested { request: request_id.clone() });
+    let wait = polling.start();
     loop {
         let request: Value =
-            client.get(&format!("tooling/sobjects/PackageInstallRequest/{}?fields=Status,Errors", created.id)).await?;
-        let status = request["Status"].as_str().unwrap_or("UNKNOWN").to_string();
-        match status.as_str() {
+            client.get(&format!("tooling/sobjects/PackageInstallRequest/{request_id}?fields=Status,Errors")).await?;
+        match request["Status"].as_str().unwrap_or("UNKNOWN") {
             "SUCCESS" => {
                 let installed = installed_packages(client).await?;
                 return assess(client, &installed, edition).await;
@@ -53,16 +44,7 @@ pub async fn install_via_api(
                     .collect();
                 return Err(Error::InstallFailed { message: messages.join(" ") });
             }
-            _ => {}
+            other => wait.not_yet(other.to_string(), progress, |minutes| Error::InstallTimedOut { minutes }).await?,
         }
-        if started.elapsed() >= polling.timeout {
-            return Err(Error::InstallTimedOut { minutes: polling.minutes() });
-        }
-        progress(Progress::Waiting {
-            status,
-            elapsed_secs: started.elapsed().as_secs(),
-            timeout_secs: polling.timeout.as_secs(),
-        });
-        tokio::time::sleep(polling.interval).await;
     }
 }

@@ -1,6 +1,8 @@
 //! How often and how long Reconnect polls the org while an install runs.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use crate::error::Error;
 
 /// Poll interval and deadline.
 #[derive(Debug, Clone, Copy)]
@@ -19,9 +21,42 @@ impl Polling {
     pub const LINK_INSTALL: Polling =
         Polling { interval: Duration::from_secs(5), timeout: Duration::from_secs(30 * 60) };
 
+    /// Starts the clock for one wait.
+    pub(crate) fn start(self) -> Wait {
+        Wait { polling: self, started: Instant::now() }
+    }
+
     /// The timeout in whole minutes, rounded up, for messages.
     pub fn minutes(&self) -> u64 {
         (self.timeout.as_millis() as u64).div_ceil(60_000)
+    }
+}
+
+/// One wait for the org, from its start.
+pub(crate) struct Wait {
+    polling: Polling,
+    started: Instant,
+}
+
+impl Wait {
+    /// After a look that found the org not there yet (`status`): past the deadline the answer
+    /// is `timed_out`, else progress is reported and the next look waits its interval.
+    pub(crate) async fn not_yet(
+        &self,
+        status: String,
+        progress: &mut (dyn FnMut(Progress) + Send),
+        timed_out: impl FnOnce(u64) -> Error,
+    ) -> Result<(), Error> {
+        if self.started.elapsed() >= self.polling.timeout {
+            return Err(timed_out(self.polling.minutes()));
+        }
+        progress(Progress::Waiting {
+            status,
+            elapsed_secs: self.started.elapsed().as_secs(),
+            timeout_secs: self.polling.timeout.as_secs(),
+        });
+        tokio::time::sleep(self.polling.interval).await;
+        Ok(())
     }
 }
 

@@ -1,8 +1,6 @@
 //! Watching for an install started from the install link: the admin clicks through
 //! Salesforce's pages in the browser while Reconnect looks for the package to appear.
 
-use std::time::Instant;
-
 use crate::catalog::PackageEdition;
 use crate::error::Error;
 use crate::package::installed::{assess, installed_packages, PackageState};
@@ -16,21 +14,14 @@ pub async fn watch_for_install(
     polling: Polling,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<PackageState, Error> {
-    let started = Instant::now();
+    let wait = polling.start();
     loop {
         let installed = installed_packages(client).await?;
-        let state = assess(client, &installed, edition).await?;
-        if state != PackageState::Missing {
-            return Ok(state);
+        match assess(client, &installed, edition).await? {
+            PackageState::Missing => {
+                wait.not_yet("NOT_YET".into(), progress, |minutes| Error::PackageNotSeen { minutes }).await?
+            }
+            state => return Ok(state),
         }
-        if started.elapsed() >= polling.timeout {
-            return Err(Error::PackageNotSeen { minutes: polling.minutes() });
-        }
-        progress(Progress::Waiting {
-            status: "NOT_YET".into(),
-            elapsed_secs: started.elapsed().as_secs(),
-            timeout_secs: polling.timeout.as_secs(),
-        });
-        tokio::time::sleep(polling.interval).await;
     }
 }

@@ -220,6 +220,16 @@ impl SalesforceClient {
         Ok(out)
     }
 
+    /// Creates a record at `sobjects/<Object>` (or `tooling/sobjects/<Object>`) and returns its
+    /// id; never retried, a second create would make a second record.
+    pub async fn create(&self, path: &str, body: &Value) -> Result<String, Error> {
+        #[derive(Deserialize)]
+        struct Created {
+            id: String,
+        }
+        Ok(self.post::<Created>(path, body, false).await?.id)
+    }
+
     /// PATCH fields of a record at a path under `/services/data/vNN.0/` (safe to repeat).
     pub async fn patch(&self, path: &str, body: &Value) -> Result<(), Error> {
         self.send(Method::PATCH, &format!("/services/data/v{}/{path}", self.version), Some(body), true).await?;
