@@ -268,6 +268,42 @@ pub enum Error {
         /// The operating system's reason.
         reason: String,
     },
+    /// A step name that the wizard does not have.
+    UnknownStep {
+        /// What was given.
+        input: String,
+    },
+    /// A wizard link was refused.
+    Link(crate::wizard_link::LinkProblem),
+    /// A link signing key file could not be read or written.
+    LinkKeyFile {
+        /// Where.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A link signing key file is already there and is not replaced.
+    LinkKeyExists {
+        /// Where.
+        path: String,
+    },
+    /// A key id that breaks the rules.
+    InvalidKeyId {
+        /// What was given.
+        input: String,
+    },
+    /// A trusted-issuers file is damaged.
+    IssuersFile {
+        /// Which file.
+        path: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// An issuer name that is empty, too long or has control characters.
+    InvalidIssuerName {
+        /// The longest name allowed, in characters.
+        max: usize,
+    },
 }
 
 impl Error {
@@ -443,6 +479,27 @@ impl Error {
             ),
             Error::InvalidTime { input } => {
                 (text("err.invalid_time.what", &[("input", input)]), text("err.invalid_time.next", &[]))
+            }
+            Error::UnknownStep { input } => {
+                (text("err.unknown_step.what", &[("input", input)]), text("err.unknown_step.next", &[]))
+            }
+            Error::Link(problem) => return problem.user_message(),
+            Error::LinkKeyFile { path, reason } => (
+                text("err.link_key_file.what", &[("path", path), ("reason", reason)]),
+                text("err.link_key_file.next", &[]),
+            ),
+            Error::LinkKeyExists { path } => {
+                (text("err.link_key_exists.what", &[("path", path)]), text("err.link_key_exists.next", &[]))
+            }
+            Error::InvalidKeyId { input } => {
+                (text("err.key_id.what", &[("input", input)]), text("err.key_id.next", &[]))
+            }
+            Error::IssuersFile { path, problem } => (
+                text("err.issuers_file.what", &[("path", path), ("problem", problem)]),
+                text("err.issuers_file.next", &[]),
+            ),
+            Error::InvalidIssuerName { max } => {
+                (text("err.issuer_name.what", &[("max", &max.to_string())]), text("err.issuer_name.next", &[]))
             }
             Error::ReportWrite { path, reason } => (
                 text("err.report_write.what", &[("path", path), ("reason", reason)]),

@@ -34,6 +34,7 @@ pub mod state_file;
 pub mod timestamp;
 pub mod verify;
 pub mod wizard;
+pub mod wizard_link;
 pub mod wizard_view;
 mod work_view;
 

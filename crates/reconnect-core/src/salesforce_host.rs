@@ -181,6 +181,11 @@ pub struct MyDomain {
 }
 
 impl MyDomain {
+    /// The org's environment, as its host spells it.
+    pub fn environment(&self) -> Environment {
+        self.environment
+    }
+
     /// The org's cloud.
     pub fn cloud(&self) -> Cloud {
         self.cloud

@@ -63,16 +63,21 @@ pub fn parse_since(s: &str, now_ms: i64) -> Result<i64, crate::error::Error> {
     if let Some(ms) = parse_ms(s) {
         return Ok(ms);
     }
-    let bad = || crate::error::Error::InvalidTime { input: s.to_string() };
+    Ok(now_ms - parse_duration_ms(s)?)
+}
+
+/// A length of time written as minutes, hours or days (`30m`, `2h`, `7d`), in milliseconds.
+pub fn parse_duration_ms(s: &str) -> Result<i64, crate::error::Error> {
+    let bad = || crate::error::Error::InvalidTime { input: s.chars().take(40).collect() };
     let (n, unit) = s.split_at(s.len().saturating_sub(1));
-    let n: i64 = n.parse().map_err(|_| bad())?;
+    let n: i64 = n.parse().ok().filter(|n| (1..=1_000_000).contains(n)).ok_or_else(bad)?;
     let unit_ms = match unit {
         "m" => 60_000,
         "h" => 3_600_000,
         "d" => 86_400_000,
         _ => return Err(bad()),
     };
-    Ok(now_ms - n * unit_ms)
+    Ok(n * unit_ms)
 }
 
 /// Milliseconds since the epoch, now.

@@ -54,6 +54,30 @@ impl Step {
         Step::Verify,
         Step::Done,
     ];
+
+    /// The kebab-case code used in links and the CLI.
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::UseCase => "use-case",
+            Step::Region => "region",
+            Step::Org => "org",
+            Step::SignIn => "sign-in",
+            Step::OauthUser => "oauth-user",
+            Step::Install => "install",
+            Step::Authorize => "authorize",
+            Step::Verify => "verify",
+            Step::Done => "done",
+        }
+    }
+}
+
+impl std::str::FromStr for Step {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let s = s.trim().to_ascii_lowercase().replace('_', "-");
+        Step::ALL.into_iter().find(|step| step.code() == s).ok_or(Error::UnknownStep { input: s })
+    }
 }
 
 /// The region answer: read from a Gainsight address, or chosen by the admin.
