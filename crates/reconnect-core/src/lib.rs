@@ -16,6 +16,7 @@ pub mod install_link;
 pub mod journal;
 pub mod keychain;
 pub mod language;
+pub mod link_view;
 pub mod oauth;
 pub mod oauth_user;
 pub mod operations;

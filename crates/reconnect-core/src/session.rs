@@ -11,12 +11,14 @@ use crate::error::Error;
 use crate::install_link::{InstallLink, LinkKind};
 use crate::journal::Journal;
 use crate::language::{text, Language, UserMessage};
+use crate::link_view::{PendingLinkView, PrefillView};
 use crate::operations::{Finished, Job, Operation};
 use crate::package::polling::Progress;
 use crate::report::Report;
 use crate::state_file::{Loaded, SavedState, StateFile};
 use crate::wizard::{Intent, Outcome};
 use crate::wizard::{SignInTarget, SignedIn};
+use crate::wizard_link::{CheckedLink, TrustedIssuers};
 use crate::wizard_view::{Busy, Confirmation, PracticeLogin, Problem, Screen, SignInContext, View, WorkContext};
 
 /// A wizard session backed by a state file.
@@ -38,6 +40,12 @@ pub struct Session {
     work: WorkContext,
     /// The journal of changes made to orgs, beside the state file.
     journal: Journal,
+    /// The issuers whose signed links are trusted.
+    issuers: TrustedIssuers,
+    /// A checked link that would replace answers, waiting for the admin to agree.
+    pending_link: Option<CheckedLink>,
+    /// The last link made with Share.
+    shared_link: Option<String>,
 }
 
 #[derive(Debug)]
@@ -45,6 +53,17 @@ enum Feedback {
     Problem(UserMessage),
     RegionUnknown(crate::language::Text),
     Done(Confirmation),
+}
+
+/// How an incoming wizard link was taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkOutcome {
+    /// Its answers were filled in.
+    Applied,
+    /// It would replace answers; it waits for the admin to agree.
+    Pending,
+    /// It was refused; nothing changed.
+    Refused,
 }
 
 impl Session {
@@ -67,18 +86,84 @@ impl Session {
             ),
         };
         state.wizard.settle(catalog);
+        let config_dir = file.path().parent().unwrap_or(std::path::Path::new(".")).to_path_buf();
+        let (issuers, issuers_notice) = match TrustedIssuers::load(&config_dir) {
+            Ok(i) => (i, None),
+            Err(e) => (TrustedIssuers::shipped(), Some(e.user_message())),
+        };
         Session {
             state,
             file,
             catalog,
             os_language,
             feedback: None,
-            load_notice,
+            load_notice: load_notice.or(issuers_notice),
             save_failure: None,
             sign_in: SignInContext::default(),
             work: WorkContext::default(),
             journal,
+            issuers,
+            pending_link: None,
+            shared_link: None,
         }
+    }
+
+    /// Takes a wizard link (from the operating system, a second start, or the paste box) at
+    /// `now_secs`. A refused link changes nothing but says why; a link that would replace
+    /// answers waits for the admin to agree.
+    pub fn open_link(&mut self, raw: &[u8], now_secs: i64) -> LinkOutcome {
+        match crate::wizard_link::check(raw, now_secs, &self.issuers) {
+            Err(problem) => {
+                self.feedback = Some(Feedback::Problem(Error::Link(problem).user_message()));
+                LinkOutcome::Refused
+            }
+            Ok(link) if self.state.wizard.link_would_replace(&link.fields) => {
+                self.feedback = None;
+                self.pending_link = Some(link);
+                LinkOutcome::Pending
+            }
+            Ok(link) => {
+                self.fill_in(&link);
+                LinkOutcome::Applied
+            }
+        }
+    }
+
+    /// The admin agrees to the waiting link's answers.
+    pub fn accept_pending_link(&mut self) {
+        if let Some(link) = self.pending_link.take() {
+            self.fill_in(&link);
+        }
+    }
+
+    /// The admin keeps their answers; the waiting link is dropped.
+    pub fn dismiss_pending_link(&mut self) {
+        self.pending_link = None;
+        self.feedback = None;
+    }
+
+    fn fill_in(&mut self, link: &CheckedLink) {
+        self.pending_link = None;
+        self.feedback = None;
+        self.state.wizard.apply_link(link, self.catalog);
+        // The link's language applies unless the admin picked one.
+        if self.state.language.is_none() {
+            self.state.language = link.fields.language;
+        }
+        self.save();
+    }
+
+    /// Makes a link of the answers so far (never a secret, never signed: the app holds no
+    /// signing key), copies it, and keeps it on screen to select by hand.
+    pub fn share(&mut self, clipboard: &dyn Clipboard, now_secs: i64) -> String {
+        let fields = self.state.wizard.link_fields(now_secs + crate::wizard_link::DEFAULT_LIFETIME_SECS);
+        let link = crate::wizard_link::render(&fields, None);
+        self.feedback = Some(match clipboard.write_text(&link) {
+            Ok(()) => Feedback::Done(Confirmation::LinkCopied),
+            Err(e) => Feedback::Problem(e.user_message()),
+        });
+        self.shared_link = Some(link.clone());
+        link
     }
 
     /// The language texts are shown in.
@@ -436,6 +521,10 @@ impl Session {
             None => {}
         }
         view.notice = self.save_failure.as_ref().or(self.load_notice.as_ref()).map(|m| Problem::from_message(m, l));
+        view.prefill = self.state.wizard.prefill().map(PrefillView::of);
+        view.pending_link =
+            self.pending_link.as_ref().map(|link| PendingLinkView::of(link, &self.state.wizard, self.catalog, l));
+        view.shared_link = self.shared_link.clone();
         view
     }
 
@@ -607,5 +696,79 @@ mod tests {
             "https://acme.my.salesforce.com/packaging/installPackage.apexp?p0=04tg50000000tZD"
         );
         assert_eq!(s.install_link(Some(LinkKind::Generic)).unwrap().host, "login.salesforce.com");
+    }
+
+    const NOW: i64 = 1_795_000_000;
+
+    fn link(rest: &str) -> String {
+        format!("reconnect://wizard?v=1&exp={}{rest}", NOW + 3600)
+    }
+
+    #[test]
+    fn a_refused_link_says_why_and_leaves_saved_progress_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = at_install_step(dir.path());
+        let before = std::fs::read(dir.path().join("s.json")).unwrap();
+        for bad in
+            [link("&org=https://evil.example"), link("&region=eu&region=us1"), "reconnect://wizard?v=1&exp=1".into()]
+        {
+            assert_eq!(s.open_link(bad.as_bytes(), NOW), LinkOutcome::Refused, "{bad}");
+            assert!(s.view().problem.is_some());
+            assert_eq!(s.view().current, Step::SignIn);
+        }
+        assert_eq!(std::fs::read(dir.path().join("s.json")).unwrap(), before);
+    }
+
+    #[test]
+    fn a_link_that_would_replace_answers_waits_for_the_admin() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = at_install_step(dir.path());
+        let other = link("&region=us1&step=region");
+        assert_eq!(s.open_link(other.as_bytes(), NOW), LinkOutcome::Pending);
+        let pending = s.view().pending_link.expect("waiting");
+        assert_eq!(pending.changes.len(), 1);
+        assert_eq!((pending.changes[0].from.as_str(), pending.changes[0].to.as_str()), ("EU", "US1"));
+        assert!(!pending.from.verified);
+        s.dismiss_pending_link();
+        assert!(s.view().pending_link.is_none());
+        assert_eq!(s.state().wizard.region().unwrap().region(), Some(Region::Eu));
+        assert_eq!(s.open_link(other.as_bytes(), NOW), LinkOutcome::Pending);
+        s.accept_pending_link();
+        assert_eq!(s.state().wizard.region().unwrap().region(), Some(Region::Us1));
+        assert_eq!(s.view().current, Step::Region);
+        let prefill = s.view().prefill.expect("who filled it in");
+        assert!(!prefill.verified);
+    }
+
+    #[test]
+    fn a_link_on_a_fresh_session_fills_in_takes_its_language_and_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let mut s = Session::open(&path, Language::En);
+        let l = link("&use=data-sync&region=us2&env=sandbox&step=sign-in&lang=ja&ticket=CS-1");
+        assert_eq!(s.open_link(l.as_bytes(), NOW), LinkOutcome::Applied);
+        assert_eq!(s.view().current, Step::SignIn);
+        assert_eq!(s.view().language, Language::Ja);
+        drop(s);
+        let s = Session::open(&path, Language::En);
+        assert_eq!(s.view().current, Step::SignIn);
+        assert_eq!(s.view().prefill.unwrap().ticket.as_deref(), Some("CS-1"));
+    }
+
+    #[test]
+    fn share_copies_a_link_of_the_answers_that_opens_the_same_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = at_install_step(dir.path());
+        let clipboard = Recorder(Default::default(), true);
+        let shared = s.share(&clipboard, NOW);
+        assert_eq!(clipboard.0.borrow().as_slice(), [shared.clone()]);
+        assert_eq!(s.view().shared_link.as_deref(), Some(shared.as_str()));
+        assert_eq!(s.view().confirmation, Some(Confirmation::LinkCopied));
+        let other_dir = tempfile::tempdir().unwrap();
+        let mut other = Session::open(other_dir.path().join("s.json"), Language::En);
+        assert_eq!(other.open_link(shared.as_bytes(), NOW), LinkOutcome::Applied);
+        assert_eq!(other.view().current, Step::SignIn);
+        assert_eq!(other.state().wizard.org(), s.state().wizard.org());
+        assert_eq!(other.state().wizard.region().unwrap().region(), Some(Region::Eu));
     }
 }

@@ -15,7 +15,8 @@ use crate::region::{detect_region, detect_region_from_host, Confidence, Edition,
 use crate::salesforce::instance::InstanceUrl;
 use crate::salesforce::org_facts::OrgFacts;
 use crate::salesforce_host::LoginKind;
-use crate::salesforce_host::{detect_org, Environment, OrgDetection};
+use crate::salesforce_host::{detect_org, Environment, MyDomain, OrgDetection};
+use crate::wizard_link::{CheckedLink, LinkFields, Trust};
 
 /// A step of the wizard, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -317,6 +318,24 @@ pub struct Wizard {
     verified_at: Option<String>,
     #[serde(default, deserialize_with = "known_checklist_items")]
     checklist: std::collections::BTreeSet<String>,
+    #[serde(default)]
+    prefill: Option<Prefill>,
+}
+
+/// What a wizard link filled in, and who vouched for it: kept so the screens can say where an
+/// answer came from, and so the org's own facts win over the link's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prefill {
+    /// The verified issuer's name; `None` for a link nobody signed.
+    pub issuer: Option<String>,
+    /// The support ticket the link names.
+    pub ticket: Option<String>,
+    /// The region the link gave, until the admin answers the region step themselves.
+    pub region: Option<Region>,
+    /// The environment the link gave, until the admin answers the org step themselves.
+    pub environment: Option<Environment>,
+    /// The My Domain host the link gave, until the admin answers the org step themselves.
+    pub org: Option<String>,
 }
 
 /// Ticks saved by another version may name items this one does not have: they are dropped.
@@ -359,6 +378,7 @@ impl Default for Wizard {
             reauthorization_started_ms: None,
             verified_at: None,
             checklist: Default::default(),
+            prefill: None,
         }
     }
 }
@@ -435,6 +455,81 @@ impl Wizard {
         &self.checklist
     }
 
+    /// What a wizard link filled in, if one did.
+    pub fn prefill(&self) -> Option<&Prefill> {
+        self.prefill.as_ref()
+    }
+
+    /// Whether opening `fields` would replace an answer already given (or end the sign-in);
+    /// such a link asks before it changes anything.
+    pub fn link_would_replace(&self, fields: &LinkFields) -> bool {
+        let differs = |given: bool, same: bool| given && !same;
+        let org = Self::org_from_link(fields);
+        differs(self.use_case.is_some() && fields.use_case.is_some(), self.use_case == fields.use_case)
+            || differs(
+                self.region.is_some() && fields.region.is_some(),
+                self.region.as_ref().and_then(RegionAnswer::region) == fields.region,
+            )
+            || differs(self.org.is_some() && org.is_some(), self.org == org)
+    }
+
+    fn org_from_link(fields: &LinkFields) -> Option<OrgAnswer> {
+        match (&fields.org, fields.environment) {
+            (Some(domain), _) => detect_org(&domain.host()).ok().map(OrgAnswer::Detected),
+            (None, Some(environment)) => Some(OrgAnswer::Chosen { environment }),
+            (None, None) => None,
+        }
+    }
+
+    /// Fills in a checked link's answers and opens its step (or, when that step cannot be
+    /// opened yet, the first step still to answer).
+    pub fn apply_link(&mut self, link: &CheckedLink, catalog: &Catalog) {
+        let f = &link.fields;
+        if let Some(u) = f.use_case {
+            self.use_case = Some(u);
+        }
+        if let Some(region) = f.region {
+            self.region = Some(RegionAnswer::Chosen { region });
+        }
+        if let Some(org) = Self::org_from_link(f) {
+            self.set_org(Some(org));
+        }
+        self.prefill = Some(Prefill {
+            issuer: match &link.trust {
+                Trust::Verified { issuer, .. } => Some(issuer.clone()),
+                Trust::Unverified => None,
+            },
+            ticket: f.ticket.as_ref().map(|t| t.as_str().to_string()),
+            region: f.region,
+            environment: f.environment.or(f.org.as_ref().map(MyDomain::environment)),
+            org: f.org.as_ref().map(MyDomain::host),
+        });
+        self.current = f.step.filter(|s| self.is_reachable(*s, catalog)).unwrap_or_else(|| {
+            Step::ALL
+                .into_iter()
+                .find(|s| self.applies(*s, catalog) && !self.is_complete(*s) && !Self::is_optional(*s))
+                .filter(|s| self.is_reachable(*s, catalog))
+                .unwrap_or(self.current)
+        });
+        if !self.is_reachable(self.current, catalog) {
+            self.settle(catalog);
+        }
+    }
+
+    /// The answers so far, as the fields of a link to hand to another admin. The org's own
+    /// facts are used where the admin signed in.
+    pub fn link_fields(&self, expires: i64) -> LinkFields {
+        let mut fields = LinkFields::expiring_at(expires);
+        fields.use_case = self.use_case;
+        fields.region = self.region.as_ref().and_then(RegionAnswer::region);
+        if let Some(target) = self.org.as_ref().filter(|o| **o != OrgAnswer::Practice).and(self.org_target()) {
+            fields.environment = Some(target.environment);
+            fields.org = target.my_domain;
+        }
+        fields.step = Some(self.current);
+        fields
+    }
+
     /// Records a finished sign-in.
     pub fn record_sign_in(&mut self, signed_in: SignedIn) {
         self.signed_in = Some(signed_in);
@@ -465,8 +560,9 @@ impl Wizard {
         let mut target = self.org.as_ref()?.target();
         if let Some(s) = &self.signed_in {
             target.environment = s.facts.environment;
-            if target.my_domain.is_none() && !s.instance.is_loopback() {
-                target.my_domain = s.instance.as_str().parse().ok();
+            // The org signed in to wins over the My Domain an address or a link named.
+            if let Some(domain) = (!s.instance.is_loopback()).then(|| s.instance.as_str().parse().ok()).flatten() {
+                target.my_domain = Some(domain);
             }
         }
         Some(target)
@@ -485,11 +581,24 @@ impl Wizard {
                 });
             }
         }
+        let linked_org = self.prefill.as_ref().and_then(|p| p.org.as_deref());
+        let signed_in_domain =
+            (!s.instance.is_loopback()).then(|| s.instance.as_str().parse::<MyDomain>().ok()).flatten();
+        if let (Some(linked), Some(actual)) = (linked_org, signed_in_domain) {
+            if linked != actual.host() {
+                out.push(text("signin.note.link_org", &[("link", linked), ("actual", &actual.host())]));
+            }
+        }
         let evidence = &s.facts.region;
         if evidence.conflicting() {
             out.push(text("signin.note.region_conflict", &[]));
         } else if let (Some(org_edition), Some(answer)) = (evidence.edition(), &self.region) {
-            if org_edition != answer.edition() {
+            if org_edition != answer.edition() && self.region_from_link() {
+                out.push(text(
+                    "signin.note.link_region",
+                    &[("org", org_edition.label()), ("link", answer.edition().label())],
+                ));
+            } else if org_edition != answer.edition() {
                 out.push(text(
                     "signin.note.region_differs",
                     &[("org", org_edition.label()), ("answer", answer.edition().label())],
@@ -497,6 +606,24 @@ impl Wizard {
             }
         }
         out
+    }
+
+    /// Whether the region answer is the one a link gave (the admin has not answered it).
+    fn region_from_link(&self) -> bool {
+        let linked = self.prefill.as_ref().and_then(|p| p.region);
+        linked.is_some() && self.region.as_ref().and_then(RegionAnswer::region) == linked
+    }
+
+    /// The connected-app edition the answers point at. The org's endpoint settings win over
+    /// a region that only a link gave; an admin's own answer wins over the settings.
+    fn answered_edition(&self) -> Option<Edition> {
+        let facts = self.signed_in.as_ref().and_then(|s| s.facts.region.edition());
+        let answer = self.region.as_ref().map(RegionAnswer::edition);
+        if self.region_from_link() {
+            facts.or(answer)
+        } else {
+            answer.or(facts)
+        }
     }
 
     /// The package for the chosen use case.
@@ -509,7 +636,8 @@ impl Wizard {
     pub fn install_links(&self, catalog: &Catalog) -> Option<InstallLinks> {
         let package = self.package(catalog)?;
         let edition = if package.needs_region() {
-            package.edition(self.region.as_ref()?.edition())?
+            self.region.as_ref()?;
+            package.edition(self.answered_edition()?)?
         } else {
             package.edition_for(None).ok()?
         };
@@ -521,12 +649,7 @@ impl Wizard {
 
     /// The connected-app edition for the answers so far (region, else the org's settings).
     pub fn edition<'c>(&self, catalog: &'c Catalog) -> Result<&'c crate::catalog::PackageEdition, Error> {
-        let edition = self
-            .region
-            .as_ref()
-            .map(RegionAnswer::edition)
-            .or_else(|| self.signed_in.as_ref().and_then(|s| s.facts.region.edition()));
-        catalog.connected_app_edition(edition)
+        catalog.connected_app_edition(self.answered_edition())
     }
 
     /// Whether a step is part of this admin's path: the region only matters for packages
@@ -609,6 +732,7 @@ impl Wizard {
             Intent::DetectRegion { input } => {
                 self.require_step(Step::Region)?;
                 self.region = None;
+                self.forget_linked_region();
                 let host = PastedHost::parse(&input)?;
                 match detect_region_from_host(&host) {
                     RegionDetection::Unknown { reason } => return Ok(Outcome::RegionUnknown(reason)),
@@ -619,6 +743,7 @@ impl Wizard {
             }
             Intent::ChooseRegion { region } => {
                 self.require_step(Step::Region)?;
+                self.forget_linked_region();
                 self.region = Some(RegionAnswer::Chosen { region });
             }
             Intent::DetectOrg { input } => {
@@ -688,9 +813,22 @@ impl Wizard {
         Ok(Outcome::Applied)
     }
 
+    /// The admin answered the region step: it no longer comes from a link.
+    fn forget_linked_region(&mut self) {
+        if let Some(p) = &mut self.prefill {
+            p.region = None;
+        }
+    }
+
     /// A new org answer ends the wizard's claim to a sign-in unless it is the same answer.
     fn set_org(&mut self, org: Option<OrgAnswer>) {
         if self.org != org {
+            // An answer of the admin's own replaces what a link said about the org.
+            let from_link = org.is_some() && org == self.prefill_org_answer();
+            if let Some(p) = self.prefill.as_mut().filter(|_| !from_link) {
+                p.org = None;
+                p.environment = None;
+            }
             // What was seen in one org says nothing about another.
             self.signed_in = None;
             self.installed = None;
@@ -698,6 +836,16 @@ impl Wizard {
             self.verified_at = None;
         }
         self.org = org;
+    }
+
+    /// The org answer the link's fields give.
+    fn prefill_org_answer(&self) -> Option<OrgAnswer> {
+        let p = self.prefill.as_ref()?;
+        match (&p.org, p.environment) {
+            (Some(host), _) => detect_org(host).ok().map(OrgAnswer::Detected),
+            (None, Some(environment)) => Some(OrgAnswer::Chosen { environment }),
+            (None, None) => None,
+        }
     }
 
     /// After loading saved state (perhaps written with another catalog), moves the admin back
@@ -746,6 +894,90 @@ mod tests {
             },
             status_url: "https://status.salesforce.com/instances/NA224".into(),
         }
+    }
+
+    fn linked(fields: crate::wizard_link::LinkFields) -> CheckedLink {
+        CheckedLink {
+            fields,
+            trust: Trust::Verified { key_id: crate::wizard_link::KeyId::parse("desk").unwrap(), issuer: "Desk".into() },
+        }
+    }
+
+    fn link_to_install() -> crate::wizard_link::LinkFields {
+        let mut f = crate::wizard_link::LinkFields::expiring_at(2_000_000_000);
+        f.use_case = Some(UseCase::DataSync);
+        f.region = Some(Region::Eu);
+        f.org = Some("acme.my.salesforce.com".parse().unwrap());
+        f.step = Some(Step::Install);
+        f
+    }
+
+    #[test]
+    fn a_link_fills_in_its_answers_and_opens_its_step() {
+        let mut w = Wizard::default();
+        assert!(!w.link_would_replace(&link_to_install()));
+        w.apply_link(&linked(link_to_install()), catalog());
+        assert_eq!(w.current(), Step::Install);
+        assert_eq!(w.region().unwrap().region(), Some(Region::Eu));
+        assert_eq!(w.org_target().unwrap().my_domain.unwrap().host(), "acme.my.salesforce.com");
+        assert_eq!(w.prefill().unwrap().issuer.as_deref(), Some("Desk"));
+        assert!(!w.link_would_replace(&link_to_install()), "the same answers replace nothing");
+        let mut other = link_to_install();
+        other.region = Some(Region::Us1);
+        assert!(w.link_would_replace(&other));
+    }
+
+    #[test]
+    fn a_link_to_a_step_that_cannot_open_yet_lands_on_the_first_unanswered_step() {
+        let mut f = crate::wizard_link::LinkFields::expiring_at(2_000_000_000);
+        f.use_case = Some(UseCase::DataSync);
+        f.step = Some(Step::Verify);
+        let mut w = Wizard::default();
+        w.apply_link(&linked(f), catalog());
+        assert_eq!(w.current(), Step::Region);
+    }
+
+    #[test]
+    fn after_sign_in_the_orgs_facts_win_over_the_link_and_the_difference_is_shown() {
+        let mut w = Wizard::default();
+        w.apply_link(&linked(link_to_install()), catalog());
+        w.record_sign_in(SignedIn {
+            instance: InstanceUrl::parse("https://globex.my.salesforce.com").unwrap(),
+            facts: facts(Environment::Production, "https://globex.gainsightcloud.com"),
+        });
+        assert_eq!(w.edition(catalog()).unwrap().edition, Edition::Us);
+        assert_eq!(w.org_target().unwrap().my_domain.unwrap().host(), "globex.my.salesforce.com");
+        let notes: Vec<String> = w.disagreements().into_iter().map(|t| t.en).collect();
+        assert!(
+            notes.iter().any(|n| n.contains("acme.my.salesforce.com") && n.contains("globex.my.salesforce.com")),
+            "{notes:?}"
+        );
+        assert!(notes.iter().any(|n| n.contains("The link said the EU data center")), "{notes:?}");
+        // The admin's own answer is theirs again: it wins over the org's settings.
+        walk(&mut w, vec![Intent::GoTo { step: Step::Region }, Intent::ChooseRegion { region: Region::Eu }]);
+        assert_eq!(w.edition(catalog()).unwrap().edition, Edition::Eu);
+    }
+
+    #[test]
+    fn the_answers_so_far_become_link_fields_without_the_practice_org() {
+        let mut w = Wizard::default();
+        w.apply_link(&linked(link_to_install()), catalog());
+        let f = w.link_fields(2_000_000_000);
+        assert_eq!((f.region, f.use_case, f.step), (Some(Region::Eu), Some(UseCase::DataSync), Some(Step::Install)));
+        assert_eq!(f.org.unwrap().host(), "acme.my.salesforce.com");
+        let mut w = Wizard::default();
+        walk(
+            &mut w,
+            vec![
+                Intent::ChooseUseCase { use_case: UseCase::DataSync },
+                Intent::Next,
+                Intent::ChooseRegion { region: Region::Us2 },
+                Intent::Next,
+                Intent::ChoosePracticeOrg,
+            ],
+        );
+        let f = w.link_fields(2_000_000_000);
+        assert_eq!((f.org, f.environment, f.region), (None, None, Some(Region::Us2)));
     }
 
     #[test]

@@ -36,6 +36,12 @@ pub struct View {
     pub confirmation: Option<Confirmation>,
     /// The package catalog's version.
     pub catalog_version: String,
+    /// Who filled in the answers, when a wizard link did.
+    pub prefill: Option<crate::link_view::PrefillView>,
+    /// A wizard link that would replace answers, waiting for the admin.
+    pub pending_link: Option<crate::link_view::PendingLinkView>,
+    /// The last link made with Share.
+    pub shared_link: Option<String>,
 }
 
 /// A problem, in the view's language.
@@ -69,6 +75,8 @@ pub enum Confirmation {
     },
     /// The report was copied.
     ReportCopied,
+    /// A wizard link of the answers so far was copied.
+    LinkCopied,
 }
 
 /// A line of the step list.
@@ -665,6 +673,9 @@ impl View {
             notice: None,
             confirmation: None,
             catalog_version: catalog.version.clone(),
+            prefill: None,
+            pending_link: None,
+            shared_link: None,
         }
     }
 }

@@ -95,18 +95,13 @@ impl LinkFields {
         let invalid = LinkProblem::InvalidValue { field };
         match field {
             FieldName::Region => self.region = Some(canonical(value, Region::code).ok_or(invalid)?),
-            FieldName::Environment => {
-                self.environment = Some(canonical(value, Environment::code).ok_or(invalid)?)
-            }
+            FieldName::Environment => self.environment = Some(canonical(value, Environment::code).ok_or(invalid)?),
             FieldName::Org => self.org = Some(my_domain(value).ok_or(invalid)?),
             FieldName::UseCase => self.use_case = Some(canonical(value, UseCase::code).ok_or(invalid)?),
-            FieldName::Step => {
-                self.step = Some(Step::ALL.into_iter().find(|s| s.code() == value).ok_or(invalid)?)
-            }
+            FieldName::Step => self.step = Some(Step::ALL.into_iter().find(|s| s.code() == value).ok_or(invalid)?),
             FieldName::Language => {
-                self.language = Some(
-                    [Language::En, Language::Ja].into_iter().find(|l| language_code(*l) == value).ok_or(invalid)?,
-                )
+                self.language =
+                    Some([Language::En, Language::Ja].into_iter().find(|l| language_code(*l) == value).ok_or(invalid)?)
             }
             FieldName::Ticket => self.ticket = Some(TicketRef::parse(value).ok_or(invalid)?),
             FieldName::Expires => self.expires = seconds(value).ok_or(invalid)?,

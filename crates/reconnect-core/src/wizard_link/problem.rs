@@ -156,12 +156,8 @@ impl LinkProblem {
             LinkProblem::MissingVersion => {
                 (text("link.err.no_version.what", &[]), text("link.err.copy_whole.next", &[]))
             }
-            LinkProblem::UnsupportedVersion => {
-                (text("link.err.version.what", &[]), text("link.err.update.next", &[]))
-            }
-            LinkProblem::MissingExpiry => {
-                (text("link.err.no_expiry.what", &[]), text("link.err.ask_again.next", &[]))
-            }
+            LinkProblem::UnsupportedVersion => (text("link.err.version.what", &[]), text("link.err.update.next", &[])),
+            LinkProblem::MissingExpiry => (text("link.err.no_expiry.what", &[]), text("link.err.ask_again.next", &[])),
             LinkProblem::UrlInField { field: f } => {
                 (text("link.err.url.what", &[("field", &field(f))]), text("link.err.ask_again.next", &[]))
             }
