@@ -3,6 +3,7 @@
 //! to do), 2 bad input, usage or an error that kept the answer from being found.
 
 mod connection_commands;
+mod link_commands;
 mod output;
 mod session_commands;
 
@@ -163,6 +164,12 @@ enum Command {
         #[arg(long)]
         region: Option<String>,
     },
+    /// Wizard links: reconnect://wizard?… links that open the app at a step with answers
+    /// filled in, optionally signed by a support desk.
+    Link {
+        #[command(subcommand)]
+        command: LinkCommand,
+    },
     /// Build the install links for a package in an org.
     InstallLink {
         /// The org: any address from its browser tab, or login/test.salesforce.com.
@@ -174,6 +181,63 @@ enum Command {
         /// Gainsight data center (us1, us2, eu); picks the US or EU edition.
         #[arg(long)]
         region: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum LinkCommand {
+    /// Make a signing key for a support desk. The key file is readable by its owner only;
+    /// the public entry for the trusted-issuers list is printed.
+    Keygen {
+        /// The key's id, written into every link it signs (lowercase letters, digits, -).
+        #[arg(long)]
+        id: String,
+        /// The issuer's name, shown as "Pre-filled by <name> (verified)".
+        #[arg(long)]
+        name: String,
+        /// Where to write the key (default: reconnect-link-<id>.key.json); never overwritten.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Also trust the key on this machine (adds it to link-issuers.json in the config
+        /// folder).
+        #[arg(long)]
+        trust: bool,
+    },
+    /// Make a wizard link; only the link is printed, so it can be piped.
+    New {
+        /// Gainsight data center: us1, us2, eu.
+        #[arg(long)]
+        region: Option<String>,
+        /// The org: any address from its browser tab; the link keeps its My Domain host.
+        #[arg(long)]
+        org: Option<String>,
+        /// The org's environment: production, sandbox, …
+        #[arg(long)]
+        env: Option<String>,
+        /// What stopped working: data-sync, embedded-ui, extension-login.
+        #[arg(long)]
+        use_case: Option<String>,
+        /// The step to open: use-case, region, org, sign-in, oauth-user, install, authorize,
+        /// verify, done.
+        #[arg(long)]
+        step: Option<String>,
+        /// The language the app opens in (en, ja) unless its user picked one.
+        #[arg(long, value_name = "en|ja")]
+        language: Option<String>,
+        /// Support ticket reference: up to 20 letters, digits or hyphens.
+        #[arg(long)]
+        ticket: Option<String>,
+        /// Sign with this key file (from `link keygen`).
+        #[arg(long, value_name = "KEY_FILE")]
+        sign: Option<std::path::PathBuf>,
+        /// How long the link works: 30m, 12h, 7d (at most 90d).
+        #[arg(long, default_value = "7d")]
+        expires: String,
+    },
+    /// Check a link: its fields, and whether and by whom it is signed. Exit 1 when refused.
+    Check {
+        /// The link.
+        link: std::ffi::OsString,
     },
 }
 
@@ -215,6 +279,14 @@ async fn main() -> ExitCode {
             });
             connection_commands::report(&out, &path, args, region.as_deref()).await
         }
+        Command::Link { command } => match command {
+            LinkCommand::Keygen { id, name, out: path, trust } => link_commands::keygen(&out, &id, &name, path, trust),
+            LinkCommand::New { region, org, env, use_case, step, language, ticket, sign, expires } => {
+                let args = link_commands::NewLink { region, org, env, use_case, step, language, ticket, sign, expires };
+                link_commands::new(&out, args)
+            }
+            LinkCommand::Check { link } => link_commands::check(&out, &link),
+        },
         Command::Whoami => session_commands::whoami(&out).await,
         Command::Logout => session_commands::logout(&out).await,
         Command::PracticeOrg { scenario, addr, latency_ms, error_share, session_ttl, request_limit } => {

@@ -16,6 +16,14 @@ pub enum Language {
 }
 
 impl Language {
+    /// The two-letter code (`en`, `ja`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Ja => "ja",
+        }
+    }
+
     /// The language the operating system is set to: Japanese for any `ja` locale, English
     /// otherwise.
     pub fn from_os() -> Self {

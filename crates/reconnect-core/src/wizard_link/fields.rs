@@ -83,7 +83,7 @@ impl LinkFields {
         push(FieldName::Org, self.org.as_ref().map(MyDomain::host));
         push(FieldName::UseCase, self.use_case.map(|u| u.code().to_string()));
         push(FieldName::Step, self.step.map(|s| s.code().to_string()));
-        push(FieldName::Language, self.language.map(|l| language_code(l).to_string()));
+        push(FieldName::Language, self.language.map(|l| l.code().to_string()));
         push(FieldName::Ticket, self.ticket.as_ref().map(|t| t.as_str().to_string()));
         push(FieldName::Expires, Some(self.expires.to_string()));
         out
@@ -101,7 +101,7 @@ impl LinkFields {
             FieldName::Step => self.step = Some(Step::ALL.into_iter().find(|s| s.code() == value).ok_or(invalid)?),
             FieldName::Language => {
                 self.language =
-                    Some([Language::En, Language::Ja].into_iter().find(|l| language_code(*l) == value).ok_or(invalid)?)
+                    Some([Language::En, Language::Ja].into_iter().find(|l| l.code() == value).ok_or(invalid)?)
             }
             FieldName::Ticket => self.ticket = Some(TicketRef::parse(value).ok_or(invalid)?),
             FieldName::Expires => self.expires = seconds(value).ok_or(invalid)?,
@@ -117,14 +117,6 @@ impl LinkFields {
             (Some(org), Some(env)) if org.environment() != env => Err(LinkProblem::Contradiction),
             _ => Ok(()),
         }
-    }
-}
-
-/// The language's code in links.
-fn language_code(l: Language) -> &'static str {
-    match l {
-        Language::En => "en",
-        Language::Ja => "ja",
     }
 }
 

@@ -79,6 +79,11 @@ impl TrustedIssuers {
         TrustedIssuers { issuers: list }
     }
 
+    /// Only the issuer of `entry` (to check a link just signed with its key).
+    pub fn with(entry: IssuerEntry) -> TrustedIssuers {
+        TrustedIssuers { issuers: entry.issuer().into_iter().collect() }
+    }
+
     /// The shipped list plus the machine's own list in `config_dir` (when there is one).
     /// A key id in both keeps the shipped issuer.
     pub fn load(config_dir: &Path) -> Result<TrustedIssuers, Error> {
