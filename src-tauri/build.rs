@@ -17,6 +17,10 @@ fn main() {
             "start_reauthorization",
             "save_report",
             "copy_report",
+            "open_wizard_link",
+            "accept_wizard_link",
+            "dismiss_wizard_link",
+            "share_wizard_link",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

@@ -3,6 +3,7 @@
 
 mod clipboard_ext;
 mod commands;
+mod link_ext;
 mod sign_in_ext;
 mod work_ext;
 
@@ -25,9 +26,19 @@ pub(crate) fn with_session<R>(app: &AppHandle, f: impl FnOnce(&mut Session) -> R
 
 /// Starts the app.
 pub fn run() {
-    tauri::Builder::default()
+    // The single-instance plugin goes first: a second start hands its arguments to the
+    // running app and exits before anything else starts.
+    let mut builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| link_ext::second_start(app, argv)));
+    // The deep-link plugin reads the arguments as Unicode and would abort on any that is not;
+    // such a start still reaches the core, which refuses the link with its reason.
+    let unicode_args = std::env::args_os().all(|a| a.to_str().is_some());
+    if unicode_args {
+        builder = builder.plugin(tauri_plugin_deep_link::init());
+    }
+    builder
         .plugin(tauri_plugin_clipboard_manager::init())
-        .setup(|app| {
+        .setup(move |app| {
             // The CLI uses the same folder, so a session started in one shows in the other.
             let dir = reconnect_core::paths::config_dir();
             let mut session = Session::open(dir.join(STATE_FILE), Language::from_os());
@@ -40,6 +51,10 @@ pub fn run() {
             session.practice_logins(sign_in_ext::practice_logins());
             app.manage(Mutex::new(session));
             app.manage(sign_in_ext::SignInState::default());
+            if unicode_args {
+                link_ext::register_scheme(app.handle());
+            }
+            link_ext::open_links(app.handle(), link_ext::links_in(std::env::args_os().skip(1)));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -55,6 +70,10 @@ pub fn run() {
             work_ext::start_reauthorization,
             work_ext::save_report,
             work_ext::copy_report,
+            link_ext::open_wizard_link,
+            link_ext::accept_wizard_link,
+            link_ext::dismiss_wizard_link,
+            link_ext::share_wizard_link,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the Reconnect window could not start");

@@ -16,6 +16,10 @@ export const backend = {
   startReauthorization: () => invoke<View>('start_reauthorization'),
   saveReport: () => invoke<View>('save_report'),
   copyReport: () => invoke<View>('copy_report'),
+  openWizardLink: (link: string) => invoke<View>('open_wizard_link', { link }),
+  acceptWizardLink: () => invoke<View>('accept_wizard_link'),
+  dismissWizardLink: () => invoke<View>('dismiss_wizard_link'),
+  shareWizardLink: () => invoke<View>('share_wizard_link'),
   // Work that ends later (a sign-in in the browser) announces itself; the view is fetched again.
   onViewChanged: (refresh: () => void) => listen('view-changed', refresh),
 };

@@ -258,7 +258,25 @@ export interface SignInSettings {
 export type Confirmation =
   | { done: 'copied'; kind: LinkKind }
   | { done: 'opened'; kind: LinkKind }
-  | { done: 'report_copied' };
+  | { done: 'report_copied' }
+  | { done: 'link_copied' };
+
+export interface PrefillView {
+  verified: boolean;
+  issuer: string | null;
+  ticket: string | null;
+}
+
+export interface LinkChange {
+  what: string;
+  from: string;
+  to: string;
+}
+
+export interface PendingLinkView {
+  from: PrefillView;
+  changes: LinkChange[];
+}
 
 export interface View {
   language: Language;
@@ -272,6 +290,9 @@ export interface View {
   notice: Problem | null;
   confirmation: Confirmation | null;
   catalog_version: string;
+  prefill: PrefillView | null;
+  pending_link: PendingLinkView | null;
+  shared_link: string | null;
 }
 
 export type Intent =
