@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/.tools/node/node_modules/node/bin:$(HOME)/.cargo/bin:$(
 TEST_SESSION := scripts/test-session.sh
 APP := target/debug/reconnect-app
 
-.PHONY: setup ui app run test lint-ui lint-rust bench
+.PHONY: setup ui app run test lint-ui lint-rust bench fuzz
 
 setup:
 	@scripts/setup.sh
@@ -40,3 +40,9 @@ test: ui lint-ui lint-rust
 # Figures, never assertions: verification round trips and time against the practice org.
 bench: setup
 	cargo bench -p reconnect-core --bench verify
+
+# The wizard-link parser under a mutation fuzzer: a million inputs (FUZZ_INPUTS to change),
+# figures printed. Separate from `make test`, which runs its property tests.
+FUZZ_INPUTS ?= 1000000
+fuzz:
+	cargo run --release -p reconnect-core --example fuzz_links -- $(FUZZ_INPUTS)

@@ -28,8 +28,11 @@ pub(crate) fn with_session<R>(app: &AppHandle, f: impl FnOnce(&mut Session) -> R
 pub fn run() {
     // The single-instance plugin goes first: a second start hands its arguments to the
     // running app and exits before anything else starts.
-    let mut builder = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| link_ext::second_start(app, argv)));
+    let single_instance = tauri_plugin_single_instance::Builder::new()
+        .dbus_id(reconnect_core::paths::instance_bus_name())
+        .callback(|app, argv, _cwd| link_ext::second_start(app, argv))
+        .build();
+    let mut builder = tauri::Builder::default().plugin(single_instance);
     // The deep-link plugin reads the arguments as Unicode and would abort on any that is not;
     // such a start still reaches the core, which refuses the link with its reason.
     let unicode_args = std::env::args_os().all(|a| a.to_str().is_some());

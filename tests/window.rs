@@ -53,6 +53,11 @@ impl App {
 
     /// Starts the app with extra environment variables.
     async fn start_with(tag: &str, locale: &str, config: &Path, envs: &[(&str, &str)]) -> App {
+        Self::launch(tag, locale, config, envs, &[]).await
+    }
+
+    /// Starts the app with extra environment variables and command-line arguments.
+    async fn launch(tag: &str, locale: &str, config: &Path, envs: &[(&str, &str)], args: &[&str]) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no X display: run the real-window tests through `make test` (it starts Xvfb)"
@@ -76,7 +81,10 @@ impl App {
         wait_for_port(native_port).await;
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
-        caps.insert("tauri:options".into(), json!({ "application": env!("CARGO_BIN_EXE_reconnect-app") }));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": env!("CARGO_BIN_EXE_reconnect-app"), "args": args }),
+        );
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
@@ -503,5 +511,116 @@ async fn admin_walks_the_whole_wizard_on_the_practice_org_to_the_saved_report() 
     app.click("button[data-step='sign_in']").await;
     app.click("#sign-out").await;
     app.wait_for("#sign-in-skip").await;
+    app.stop().await;
+}
+
+/// A support desk's signing key, trusted in `config` the way `reconnect link keygen --trust`
+/// does it.
+fn trusted_desk(config: &Path) -> reconnect_core::wizard_link::LinkSigner {
+    use reconnect_core::wizard_link::{IssuerEntry, KeyId, LinkSigner, TrustedIssuers};
+    let signer = LinkSigner::generate(KeyId::parse("acme-desk").unwrap(), "Acme IT desk").unwrap();
+    let dir = config.join(reconnect_core::paths::APP_ID);
+    TrustedIssuers::trust_locally(&dir, IssuerEntry::for_signer(&signer)).unwrap();
+    signer
+}
+
+fn link(rest: &str) -> String {
+    let exp = reconnect_core::timestamp::now_ms() / 1000 + 3600;
+    format!("reconnect://wizard?v=1&exp={exp}{rest}")
+}
+
+/// Starts the app binary a second time with `arg`, as the desktop does when a link is
+/// clicked; it must hand the link over and exit.
+async fn second_start(config: &Path, arg: &str) {
+    let status = Command::new(env!("CARGO_BIN_EXE_reconnect-app"))
+        .arg(arg)
+        .env("XDG_CONFIG_HOME", config)
+        .env("LANG", "en_US.UTF-8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .status();
+    let status = tokio::time::timeout(Duration::from_secs(20), status)
+        .await
+        .expect("the second start should hand its link over and exit, not open a second window")
+        .unwrap();
+    assert!(status.success(), "second start: {status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_link_opens_the_app_at_its_step_and_later_links_move_the_same_window() {
+    let config = tempfile_dir("links");
+    let desk = trusted_desk(&config);
+    let mut fields =
+        reconnect_core::wizard_link::LinkFields::expiring_at(reconnect_core::timestamp::now_ms() / 1000 + 3600);
+    fields.use_case = Some(reconnect_core::catalog::UseCase::DataSync);
+    fields.region = Some(reconnect_core::region::Region::Eu);
+    fields.org = Some("acme--uat.sandbox.my.salesforce.com".parse().unwrap());
+    fields.step = Some(reconnect_core::wizard::Step::Install);
+    fields.ticket = reconnect_core::wizard_link::TicketRef::parse("CS-77");
+    let signed = reconnect_core::wizard_link::render(&fields, Some(&desk));
+
+    // Cold start with the link as the only argument, as the desktop entry's `%u` passes it.
+    let mut app = App::launch("links", "en_US.UTF-8", &config, &[], &[&signed]).await;
+    app.on_step("install").await;
+    let prefill = app.text("#prefill").await;
+    assert!(prefill.contains("Pre-filled by Acme IT desk (verified)") && prefill.contains("CS-77"), "{prefill}");
+    app.screenshot("cold-start-signed-link").await;
+    // A copy run from the source tree registers itself for reconnect:// links.
+    if let Some(data) = std::env::var_os("XDG_DATA_HOME") {
+        let entry = std::fs::read_to_string(Path::new(&data).join("applications/reconnect-app-handler.desktop"))
+            .expect("the handler's desktop entry");
+        assert!(entry.contains("MimeType=x-scheme-handler/reconnect"), "{entry}");
+    }
+
+    // A second link while the app runs: the same window moves to its step.
+    second_start(&config, &link("&use=data-sync&region=eu&org=acme--uat.sandbox.my.salesforce.com&step=org")).await;
+    app.on_step("org").await;
+    app.expect_text("#prefill", "Pre-filled from a link that is not verified: check each answer").await;
+    app.screenshot("second-link-moved-the-window").await;
+
+    // A tampered link is refused with its reason; nothing moves.
+    second_start(&config, &signed.replace("region=eu", "region=us1")).await;
+    let problem = app.text("[data-testid='problem']").await;
+    assert!(problem.contains("changed after it was signed"), "{problem}");
+    app.on_step("org").await;
+    app.screenshot("tampered-link-refused").await;
+
+    // A link that would change an answer asks first.
+    second_start(&config, &link("&region=us2&step=region")).await;
+    let pending = app.text("#pending-link").await;
+    assert!(pending.contains("EU → US2"), "{pending}");
+    app.screenshot("link-asks-before-changing-answers").await;
+    app.click("#link-keep").await;
+    app.on_step("org").await;
+    assert!(app.client.find(Locator::Css("#pending-link")).await.is_err());
+
+    // The paste box, for places where reconnect:// is not clickable; Enter opens it.
+    app.click("#paste-link summary").await;
+    app.type_into("#wizard-link-input", &link("&region=us2&step=region")).await;
+    app.wait_for("#wizard-link-input").await.send_keys(&Key::Enter.to_string()).await.unwrap();
+    app.wait_for("#pending-link").await;
+    app.click("#link-apply").await;
+    app.on_step("region").await;
+    app.wait_for("#region-value").await;
+    app.expect_text("#region-value", "US2").await;
+
+    // Share: a link of the answers so far, shown and checked by the core like any other.
+    app.click("#share").await;
+    let shared = app.wait_for("#shared-link").await.prop("value").await.unwrap().unwrap();
+    assert!(
+        shared.starts_with("reconnect://wizard?v=1&region=us2&env=sandbox&org=acme--uat.sandbox.my.salesforce.com"),
+        "{shared}"
+    );
+    assert!(shared.contains("&step=region"), "{shared}");
+    let checked = reconnect_core::wizard_link::check(
+        shared.as_bytes(),
+        reconnect_core::timestamp::now_ms() / 1000,
+        &reconnect_core::wizard_link::TrustedIssuers::shipped(),
+    )
+    .unwrap();
+    assert_eq!(checked.fields.region, Some(reconnect_core::region::Region::Us2));
+    app.expect_text("[data-testid='confirmation']", "Link copied").await;
+    app.screenshot("shared-link").await;
     app.stop().await;
 }

@@ -11,6 +11,16 @@ pub fn config_dir() -> PathBuf {
     dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join(APP_ID)
 }
 
+/// The name one running app holds on the session bus: one window per config folder, so a
+/// second start with the same folder hands its link to the first, while apps with separate
+/// folders (other profiles, parallel tests) stay apart.
+pub fn instance_bus_name() -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(config_dir().to_string_lossy().as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("{APP_ID}.p{hex}")
+}
+
 /// Where saved reports go: `Documents/Reconnect`, or the config folder when the system has no
 /// documents folder.
 pub fn reports_dir() -> PathBuf {

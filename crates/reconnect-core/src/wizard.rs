@@ -609,7 +609,7 @@ impl Wizard {
     }
 
     /// Whether the region answer is the one a link gave (the admin has not answered it).
-    fn region_from_link(&self) -> bool {
+    pub fn region_from_link(&self) -> bool {
         let linked = self.prefill.as_ref().and_then(|p| p.region);
         linked.is_some() && self.region.as_ref().and_then(RegionAnswer::region) == linked
     }

@@ -612,7 +612,7 @@ impl View {
                     Some(RegionAnswer::Detected { host, .. }) => Some(host.clone()),
                     _ => None,
                 },
-                answer: wizard.region().map(|a| region_summary(a, l)),
+                answer: wizard.region().map(|a| region_summary(a, wizard.region_from_link(), l)),
                 unknown_reason: None,
                 choices: Region::ALL
                     .into_iter()
@@ -690,7 +690,7 @@ fn package_card(catalog: &Catalog, use_case: UseCase, l: Language) -> PackageCar
     }
 }
 
-fn region_summary(answer: &RegionAnswer, l: Language) -> RegionSummary {
+fn region_summary(answer: &RegionAnswer, from_link: bool, l: Language) -> RegionSummary {
     match answer {
         RegionAnswer::Detected {
             detection: RegionDetection::Found { regions, edition, tenant, confidence, basis },
@@ -708,8 +708,13 @@ fn region_summary(answer: &RegionAnswer, l: Language) -> RegionSummary {
             regions: vec![region.label().to_string()],
             edition: region.edition().label().to_string(),
             tenant: None,
-            confidence: Confidence::Certain,
-            basis: crate::language::text("region.basis.chosen", &[]).get(l).to_string(),
+            // A link's answer is only as sure as its sender; the org's settings can overrule it.
+            confidence: if from_link { Confidence::Likely } else { Confidence::Certain },
+            basis: if from_link {
+                crate::language::text("region.basis.link", &[]).get(l).to_string()
+            } else {
+                crate::language::text("region.basis.chosen", &[]).get(l).to_string()
+            },
             chosen: true,
         },
     }
