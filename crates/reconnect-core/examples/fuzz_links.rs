@@ -193,11 +193,14 @@ fn main() {
     let desk = LinkSigner::generate(KeyId::parse("desk").unwrap(), "Desk").unwrap();
     let issuers = TrustedIssuers::with(IssuerEntry::for_signer(&desk));
     let seeds = seeds(&desk);
+    // Splicing can move a signature onto an unsigned copy of the same fields: that link is
+    // genuinely signed. A forgery is any verified link whose fields the issuer never signed.
+    let signed: Vec<&LinkFields> = seeds.iter().filter_map(|(_, f)| f.as_ref()).collect();
     let mut rng = Rng(seed | 1);
     let mut outcomes: BTreeMap<String, u64> = BTreeMap::new();
     let started = Instant::now();
     for _ in 0..total {
-        let (base, signed_fields) = &seeds[rng.below(seeds.len())];
+        let (base, _) = &seeds[rng.below(seeds.len())];
         let other = &seeds[rng.below(seeds.len())].0;
         let mut input = base.clone();
         for _ in 0..1 + rng.below(4) {
@@ -210,9 +213,8 @@ fn main() {
             });
             assert_eq!(again.fields, checked.fields, "round trip of {:?}", String::from_utf8_lossy(&input));
             if matches!(checked.trust, Trust::Verified { .. }) {
-                assert_eq!(
-                    Some(&checked.fields),
-                    signed_fields.as_ref(),
+                assert!(
+                    signed.contains(&&checked.fields),
                     "a forged link verified: {:?}",
                     String::from_utf8_lossy(&input)
                 );
