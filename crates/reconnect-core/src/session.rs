@@ -761,7 +761,7 @@ mod tests {
         let mut s = at_install_step(dir.path());
         let clipboard = Recorder(Default::default(), true);
         let shared = s.share(&clipboard, NOW);
-        assert_eq!(clipboard.0.borrow().as_slice(), [shared.clone()]);
+        assert_eq!(clipboard.0.borrow().as_slice(), std::slice::from_ref(&shared));
         assert_eq!(s.view().shared_link.as_deref(), Some(shared.as_str()));
         assert_eq!(s.view().confirmation, Some(Confirmation::LinkCopied));
         let other_dir = tempfile::tempdir().unwrap();
