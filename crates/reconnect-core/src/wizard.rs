@@ -338,6 +338,15 @@ pub struct Prefill {
     pub org: Option<String>,
 }
 
+/// The org answer a link gives: its My Domain when it names one, else only its environment.
+fn linked_org(my_domain: Option<&str>, environment: Option<Environment>) -> Option<OrgAnswer> {
+    match (my_domain, environment) {
+        (Some(host), _) => detect_org(host).ok().map(OrgAnswer::Detected),
+        (None, Some(environment)) => Some(OrgAnswer::Chosen { environment }),
+        (None, None) => None,
+    }
+}
+
 /// Ticks saved by another version may name items this one does not have: they are dropped.
 fn known_checklist_items<'de, D: serde::Deserializer<'de>>(
     d: D,
@@ -474,11 +483,7 @@ impl Wizard {
     }
 
     fn org_from_link(fields: &LinkFields) -> Option<OrgAnswer> {
-        match (&fields.org, fields.environment) {
-            (Some(domain), _) => detect_org(&domain.host()).ok().map(OrgAnswer::Detected),
-            (None, Some(environment)) => Some(OrgAnswer::Chosen { environment }),
-            (None, None) => None,
-        }
+        linked_org(fields.org.as_ref().map(MyDomain::host).as_deref(), fields.environment)
     }
 
     /// Fills in a checked link's answers and opens its step (or, when that step cannot be
@@ -841,11 +846,7 @@ impl Wizard {
     /// The org answer the link's fields give.
     fn prefill_org_answer(&self) -> Option<OrgAnswer> {
         let p = self.prefill.as_ref()?;
-        match (&p.org, p.environment) {
-            (Some(host), _) => detect_org(host).ok().map(OrgAnswer::Detected),
-            (None, Some(environment)) => Some(OrgAnswer::Chosen { environment }),
-            (None, None) => None,
-        }
+        linked_org(p.org.as_deref(), p.environment)
     }
 
     /// After loading saved state (perhaps written with another catalog), moves the admin back
