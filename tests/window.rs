@@ -16,6 +16,8 @@ use tokio::process::{Child, Command};
 struct App {
     client: Client,
     driver: Child,
+    /// The session-bus name the app holds while it runs (the single-instance plugin's).
+    bus_name: String,
     shots: PathBuf,
     shot_count: u32,
     tag: String,
@@ -92,7 +94,11 @@ impl App {
             .expect("WebDriver session");
         let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
         std::fs::create_dir_all(&shots).unwrap();
-        let app = App { client, driver, shots, shot_count: 0, tag: tag.to_string() };
+        let bus_name = format!(
+            "{}.SingleInstance",
+            reconnect_core::paths::instance_bus_name_for(&config.join(reconnect_core::paths::APP_ID))
+        );
+        let app = App { client, driver, bus_name, shots, shot_count: 0, tag: tag.to_string() };
         app.wait_for("#step-heading").await;
         app
     }
@@ -152,6 +158,32 @@ impl App {
             let _ = std::process::Command::new("kill").arg(pid.to_string()).status();
         }
         let _ = self.driver.wait().await;
+        wait_until_gone(&self.bus_name).await;
+    }
+}
+
+/// Waits until the app has let go of its bus name, so a restart with the same config folder
+/// is a first instance again. An app still holding it after 15 s is killed, and the test says
+/// so: on these shared machines an app can take long to exit after its WebDriver session ends.
+async fn wait_until_gone(bus_name: &str) {
+    let ask = |method: &str| {
+        std::process::Command::new("dbus-send")
+            .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
+            .arg(format!("org.freedesktop.DBus.{method}"))
+            .arg(format!("string:{bus_name}"))
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    };
+    for _ in 0..150 {
+        if !ask("NameHasOwner").contains("boolean true") {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if let Some(pid) = ask("GetConnectionUnixProcessID").split_whitespace().last() {
+        eprintln!("warning: the app (pid {pid}) still ran 15 s after its session ended; killing it");
+        let _ = std::process::Command::new("kill").args(["-9", pid]).status();
     }
 }
 

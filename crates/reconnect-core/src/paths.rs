@@ -15,8 +15,13 @@ pub fn config_dir() -> PathBuf {
 /// second start with the same folder hands its link to the first, while apps with separate
 /// folders (other profiles, parallel tests) stay apart.
 pub fn instance_bus_name() -> String {
+    instance_bus_name_for(&config_dir())
+}
+
+/// The bus name of the app whose config folder is `dir`.
+pub fn instance_bus_name_for(dir: &std::path::Path) -> String {
     use sha2::Digest;
-    let digest = sha2::Sha256::digest(config_dir().to_string_lossy().as_bytes());
+    let digest = sha2::Sha256::digest(dir.to_string_lossy().as_bytes());
     let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     format!("{APP_ID}.p{hex}")
 }
