@@ -18,6 +18,8 @@ struct Version {
     minor: u32,
     patch: u32,
     build: u32,
+    /// Whether the package is managed (`IsManaged`, which the Salesforce CLI reads).
+    managed: bool,
     connected_app: Option<String>,
 }
 
@@ -130,6 +132,8 @@ fn install(store: &mut Store, v: &Version) {
                 ("MinorVersion", json!(v.minor)),
                 ("PatchVersion", json!(v.patch)),
                 ("BuildNumber", json!(v.build)),
+                ("IsManaged", json!(v.managed)),
+                ("Package2ContainerOptions", Value::Null),
             ]),
         );
     }

@@ -221,17 +221,44 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
         .merge(rest::routes())
         .merge(gainsight::routes())
         .merge(install_page::routes())
+        .fallback(|| async { SfError::not_found().into_response() })
         .layer(middleware::from_fn_with_state(state.clone(), faults))
         .with_state(state.clone());
+    // Around the router, not inside it: a layer inside runs after routing has already failed.
+    let app = tower::Layer::layer(&tower::util::MapRequestLayer::new(collapse_slashes), app);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
+        let _ = axum::serve(listener, axum::ServiceExt::<Request>::into_make_service(app))
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
             })
             .await;
     });
     Ok(RunningOrg { url: base_url, scenario, stop: Some(stop), task: Some(task), state })
+}
+
+/// Salesforce treats `//services/data` like `/services/data`; the Salesforce CLI sends the
+/// former (its instance URL ends in a slash), so the practice org must too.
+fn collapse_slashes(mut request: Request) -> Request {
+    let path = request.uri().path();
+    if !path.contains("//") {
+        return request;
+    }
+    let mut collapsed = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && collapsed.ends_with('/')) {
+            collapsed.push(c);
+        }
+    }
+    if let Some(q) = request.uri().query() {
+        collapsed = format!("{collapsed}?{q}");
+    }
+    let mut parts = request.uri().clone().into_parts();
+    parts.path_and_query = collapsed.parse().ok();
+    if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+        *request.uri_mut() = uri;
+    }
+    request
 }
 
 /// Applies the fault knobs: latency to everything; errors and limits to the REST API.

@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 
 use crate::oauth::{bearer, LATEST_VERSION};
 use crate::sf_error::SfError;
-use crate::soql::parse;
+use crate::soql::{parse, SelectItem};
 use crate::store::{attributes, Api};
 use crate::write_rules::Write;
 use crate::{lock, Org, Shared};
@@ -106,6 +106,9 @@ fn dispatch(
         [] if get => Ok((StatusCode::OK, resources(&version))),
         ["query" | "queryAll"] if get => {
             let q = params.get("q").ok_or_else(|| SfError::malformed("missing query parameter q"))?;
+            if params.get("columns").is_some_and(|c| c == "true") {
+                return columns(org, q, api);
+            }
             query(org, q, api, &version)
         }
         ["query" | "queryAll", cursor] if get => query_more(org, cursor, api, &version),
@@ -163,6 +166,53 @@ fn query(org: &mut Org, q: &str, api: Api, version: &str) -> Result<(StatusCode,
     let object = object.to_string();
     let total = rows.len();
     Ok((StatusCode::OK, page(org, rows, api, version, total, &object)))
+}
+
+/// `?columns=true`: the query's column metadata instead of its rows, which the Salesforce CLI
+/// asks for before printing a result table.
+fn columns(org: &Org, q: &str, api: Api) -> Result<(StatusCode, Value), SfError> {
+    let parsed = parse(q).map_err(|e| SfError::malformed(e.0))?;
+    let (object, _) = org.store.schema().object(&parsed.from, api)?;
+    let id_selected = parsed
+        .select
+        .iter()
+        .any(|s| matches!(s, SelectItem::Field(p) if p.len() == 1 && p[0].eq_ignore_ascii_case("Id")));
+    Ok((
+        StatusCode::OK,
+        json!({
+            "columnMetadata": parsed.select.iter().filter_map(column).collect::<Vec<_>>(),
+            "entityName": object,
+            "groupBy": false,
+            "idSelected": id_selected,
+            "keyPrefix": Value::Null,
+        }),
+    ))
+}
+
+/// One select item's column; `FIELDS(STANDARD)` lists none (the CLI then prints no header
+/// for it).
+fn column(item: &SelectItem) -> Option<Value> {
+    let entry = |name: &str, aggregate: bool, join: Vec<Value>, foreign_key: Value| {
+        json!({
+            "aggregate": aggregate, "apexType": Value::Null, "booleanType": false, "columnName": name,
+            "custom": name.ends_with("__c"), "displayName": name, "foreignKeyName": foreign_key,
+            "insertable": false, "joinColumns": join, "numberType": false, "textType": false, "updatable": false,
+        })
+    };
+    match item {
+        SelectItem::Field(path) => {
+            let (last, lookups) = path.split_last()?;
+            let mut col = entry(last, false, Vec::new(), Value::Null);
+            for lookup in lookups.iter().rev() {
+                col = entry(lookup, false, vec![col], json!(format!("{lookup}Id")));
+            }
+            Some(col)
+        }
+        SelectItem::StandardFields => None,
+        SelectItem::Children(child) => {
+            Some(entry(&child.from, true, child.select.iter().filter_map(column).collect(), Value::Null))
+        }
+    }
 }
 
 fn query_more(org: &mut Org, cursor: &str, api: Api, version: &str) -> Result<(StatusCode, Value), SfError> {

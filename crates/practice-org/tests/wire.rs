@@ -740,3 +740,38 @@ async fn the_gainsight_company_query_needs_the_tenant_access_key() {
         assert_eq!((body["errorDesc"].as_str(), &body["data"]), (Some("Access key is invalid"), &Value::Null));
     }
 }
+
+/// What the Salesforce CLI needs: doubled slashes (its instance URL ends in one), column
+/// metadata for result tables, the package version's managed flags, and JSON errors for
+/// unknown paths.
+#[tokio::test]
+async fn the_salesforce_cli_shapes_are_served() {
+    let org = start(Config::new("already-fixed")).await.unwrap();
+    let t = sign_in(org.url()).await;
+    let token = access(&t);
+    let versions: Value =
+        client().get(format!("{}//services/data", org.url())).send().await.unwrap().json().await.unwrap();
+    assert!(!versions.as_array().unwrap().is_empty());
+    let soql = "SELECT Id, SubscriberPackage.Name, SubscriberPackageVersion.IsManaged, \
+                SubscriberPackageVersion.Package2ContainerOptions FROM InstalledSubscriberPackage ORDER BY SubscriberPackageId";
+    let url = format!("{}//services/data/v62.0/tooling/query?q={}", org.url(), urlencode(soql));
+    let r = client().get(&url).bearer_auth(token).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    let managed: Vec<&Value> =
+        body["records"].as_array().unwrap().iter().map(|r| &r["SubscriberPackageVersion"]["IsManaged"]).collect();
+    assert!(managed.contains(&&json!(true)) && managed.contains(&&json!(false)), "{body}");
+    let columns: Value =
+        client().get(format!("{url}&columns=true")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    let meta = columns["columnMetadata"].as_array().unwrap();
+    assert_eq!(meta.len(), 4);
+    assert_eq!(meta[0]["columnName"], "Id");
+    assert_eq!(meta[1]["columnName"], "SubscriberPackage");
+    assert_eq!(meta[1]["foreignKeyName"], "SubscriberPackageId");
+    assert_eq!(meta[1]["joinColumns"][0]["columnName"], "Name");
+    assert_eq!(columns["entityName"], "InstalledSubscriberPackage");
+    let r = client().get(format!("{}/services/nowhere", org.url())).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body[0]["errorCode"], "NOT_FOUND");
+}
