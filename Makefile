@@ -39,13 +39,15 @@ test: ui lint-ui lint-rust dist
 	set -o pipefail; $(TEST_SESSION) scripts/deb-smoke.sh 2>/dev/null | tee -a target/test.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "\nall tests: %d passed, %d failed\n", p, f}' target/test.log
 
-# Figures, never assertions: sizes, sign-in time, and verification against the practice org
-# beside one query at a time and beside the Salesforce CLI (installed into .tools/sf).
+# Figures, never assertions: sizes, sign-in time, verification against the practice org
+# beside one query at a time and beside the Salesforce CLI (installed into .tools/sf), and the
+# release app's start-up and idle memory under Xvfb.
 bench: setup dist
 	cargo build --release -p reconnect-cli
 	@scripts/install-sf.sh
 	@scripts/bench-sizes.sh
 	$(TEST_SESSION) env SF_TOOLS_BIN=$(CURDIR)/.tools/sf/node_modules/.bin cargo bench -p reconnect-core --bench verify --bench sign_in
+	$(TEST_SESSION) cargo bench -p reconnect-app --bench startup
 
 # The Debian package: the release app, its icons, and a desktop entry that opens reconnect://
 # links (AppImage bundling downloads tools from the internet, which this build cannot reach).

@@ -2,11 +2,13 @@
 //! front of WebKitWebDriver). Run them through `make test`, which provides the X server, the
 //! session bus and the drivers; without those they fail and say so.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+mod driver;
+
+use driver::{free_port, wait_for_port, Driver};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
@@ -15,36 +17,12 @@ use tokio::process::{Child, Command};
 /// One app instance behind its own tauri-driver, with its own config folder and language.
 struct App {
     client: Client,
-    driver: Child,
+    driver: Driver,
     /// The session-bus name the app holds while it runs (the single-instance plugin's).
     bus_name: String,
     shots: PathBuf,
     shot_count: u32,
     tag: String,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-async fn wait_for_port(port: u16) {
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("nothing listens on port {port}: did tauri-driver start?");
-}
-
-fn tauri_driver() -> PathBuf {
-    if let Ok(p) = std::env::var("TAURI_DRIVER") {
-        return p.into();
-    }
-    let home = std::env::var("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(&std::env::var("HOME").unwrap()).join(".cargo"));
-    home.join("bin/tauri-driver")
 }
 
 impl App {
@@ -60,38 +38,11 @@ impl App {
 
     /// Starts the app with extra environment variables and command-line arguments.
     async fn launch(tag: &str, locale: &str, config: &Path, envs: &[(&str, &str)], args: &[&str]) -> App {
-        assert!(
-            std::env::var_os("DISPLAY").is_some(),
-            "no X display: run the real-window tests through `make test` (it starts Xvfb)"
-        );
-        let port = free_port();
-        let native_port = free_port();
-        let driver = Command::new(tauri_driver())
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .env("XDG_CONFIG_HOME", config)
-            .env("LANG", locale)
-            .env("LC_ALL", locale)
-            .envs(envs.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("tauri-driver is not installed: run `make test`, which installs it");
-        // tauri-driver answers before its WebKitWebDriver does; wait for both.
-        wait_for_port(port).await;
-        wait_for_port(native_port).await;
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), json!("wry"));
-        caps.insert(
-            "tauri:options".into(),
-            json!({ "application": env!("CARGO_BIN_EXE_reconnect-app"), "args": args }),
-        );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("WebDriver session");
+        let mut env: Vec<(&str, &std::ffi::OsStr)> =
+            vec![("XDG_CONFIG_HOME", config.as_os_str()), ("LANG", locale.as_ref()), ("LC_ALL", locale.as_ref())];
+        env.extend(envs.iter().map(|(k, v)| (*k, v.as_ref())));
+        let driver = Driver::start(&env).await;
+        let client = driver.session(Path::new(env!("CARGO_BIN_EXE_reconnect-app")), args).await;
         let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
         std::fs::create_dir_all(&shots).unwrap();
         let bus_name = format!(
@@ -144,6 +95,19 @@ impl App {
         panic!("{css} should read {expected:?} but reads {:?}", self.text(css).await);
     }
 
+    /// Waits until `css` contains `needle`.
+    async fn expect_containing(&self, css: &str, needle: &str) {
+        for _ in 0..100 {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if el.text().await.is_ok_and(|t| t.contains(needle)) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} should contain {needle:?} but reads {:?}", self.text(css).await);
+    }
+
     async fn screenshot(&mut self, name: &str) {
         self.shot_count += 1;
         let png = self.client.screenshot().await.unwrap();
@@ -151,13 +115,9 @@ impl App {
         std::fs::write(&path, png).unwrap();
     }
 
-    async fn stop(mut self) {
+    async fn stop(self) {
         self.client.close().await.unwrap();
-        // SIGTERM lets tauri-driver stop its WebKitWebDriver; SIGKILL would orphan it.
-        if let Some(pid) = self.driver.id() {
-            let _ = std::process::Command::new("kill").arg(pid.to_string()).status();
-        }
-        let _ = self.driver.wait().await;
+        self.driver.stop().await;
         wait_until_gone(&self.bus_name).await;
     }
 }
@@ -257,9 +217,8 @@ async fn walk_the_wizard(texts: Texts) {
     app.screenshot("org-phishing-rejected").await;
     app.type_into("#org-input", "salesforce.com.evil.example").await;
     app.click("#org-read").await;
-    app.wait_for("[data-testid='problem']").await;
-    let problem = app.text("[data-testid='problem']").await;
-    assert!(problem.contains(texts.not_salesforce), "{problem}");
+    // The earlier problem stays on screen until the new answer arrives.
+    app.expect_containing("[data-testid='problem']", texts.not_salesforce).await;
     app.type_into("#org-input", "https://acme--uat.sandbox.lightning.force.com/lightning/setup/SetupOneHome/home")
         .await;
     app.click("#org-read").await;
