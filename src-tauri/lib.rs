@@ -57,7 +57,7 @@ pub fn run() {
             if unicode_args {
                 link_ext::register_scheme(app.handle());
             }
-            link_ext::open_links(app.handle(), link_ext::links_in(std::env::args_os().skip(1)));
+            link_ext::open_links(app.handle(), reconnect_core::wizard_link::links_in_args(std::env::args_os().skip(1)));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -6,21 +6,13 @@ use std::ffi::OsString;
 
 use reconnect_core::session::Session;
 use reconnect_core::timestamp::now_ms;
+use reconnect_core::wizard_link::links_in_args;
 use reconnect_core::wizard_view::View;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::clipboard_ext::TauriClipboard;
 use crate::sign_in_ext::VIEW_CHANGED;
 use crate::with_session;
-
-/// Arguments that are meant as wizard links: those starting with the scheme. They are kept
-/// as raw bytes, so a link that is not UTF-8 is refused with a reason, not dropped.
-pub fn links_in(args: impl IntoIterator<Item = OsString>) -> Vec<Vec<u8>> {
-    args.into_iter()
-        .map(|a| a.into_encoded_bytes())
-        .filter(|a| a.get(..10).is_some_and(|head| head.eq_ignore_ascii_case(b"reconnect:")))
-        .collect()
-}
 
 /// Takes links into the session and brings the main window forward to show the result.
 pub fn open_links(app: &AppHandle, links: Vec<Vec<u8>>) {
@@ -43,7 +35,7 @@ pub fn open_links(app: &AppHandle, links: Vec<Vec<u8>>) {
 /// A second start of the app: its arguments (after the program name) may hold links; with
 /// or without one, the admin is looking for the window.
 pub fn second_start(app: &AppHandle, argv: Vec<String>) {
-    open_links(app, links_in(argv.into_iter().skip(1).map(OsString::from)));
+    open_links(app, links_in_args(argv.into_iter().skip(1).map(OsString::from)));
 }
 
 /// Makes sure the operating system sends `reconnect://` links here. On Linux a copy run from
@@ -55,9 +47,13 @@ pub fn register_scheme(app: &AppHandle) {
     {
         let packaged = std::env::current_exe().is_ok_and(|exe| exe.starts_with("/usr/"));
         if !packaged {
-            if let Err(e) = app.deep_link().register_all() {
-                eprintln!("Reconnect could not register itself for reconnect:// links: {e}");
-            }
+            // It runs xdg-mime and update-desktop-database: off the start-up path.
+            let handle = app.clone();
+            std::thread::spawn(move || {
+                if let Err(e) = handle.deep_link().register_all() {
+                    eprintln!("Reconnect could not register itself for reconnect:// links: {e}");
+                }
+            });
         }
     }
     #[cfg(target_os = "macos")]
@@ -75,7 +71,7 @@ pub fn register_scheme(app: &AppHandle) {
 pub async fn open_wizard_link(app: AppHandle, link: String) -> Result<View, ()> {
     let now = now_ms() / 1000;
     Ok(with_session(&app, |s| {
-        s.open_link(link.trim().as_bytes(), now);
+        s.open_link(link.as_bytes(), now);
         s.view()
     }))
 }

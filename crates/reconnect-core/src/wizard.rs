@@ -472,14 +472,12 @@ impl Wizard {
     /// Whether opening `fields` would replace an answer already given (or end the sign-in);
     /// such a link asks before it changes anything.
     pub fn link_would_replace(&self, fields: &LinkFields) -> bool {
-        let differs = |given: bool, same: bool| given && !same;
-        let org = Self::org_from_link(fields);
-        differs(self.use_case.is_some() && fields.use_case.is_some(), self.use_case == fields.use_case)
-            || differs(
-                self.region.is_some() && fields.region.is_some(),
-                self.region.as_ref().and_then(RegionAnswer::region) == fields.region,
-            )
-            || differs(self.org.is_some() && org.is_some(), self.org == org)
+        fn replaces<T: PartialEq>(now: Option<T>, linked: Option<T>) -> bool {
+            now.is_some() && linked.is_some() && now != linked
+        }
+        replaces(self.use_case, fields.use_case)
+            || replaces(self.region.as_ref().map(RegionAnswer::region), fields.region.map(Some))
+            || replaces(self.org.clone(), Self::org_from_link(fields))
     }
 
     fn org_from_link(fields: &LinkFields) -> Option<OrgAnswer> {
@@ -509,16 +507,10 @@ impl Wizard {
             environment: f.environment.or(f.org.as_ref().map(MyDomain::environment)),
             org: f.org.as_ref().map(MyDomain::host),
         });
-        self.current = f.step.filter(|s| self.is_reachable(*s, catalog)).unwrap_or_else(|| {
-            Step::ALL
-                .into_iter()
-                .find(|s| self.applies(*s, catalog) && !self.is_complete(*s) && !Self::is_optional(*s))
-                .filter(|s| self.is_reachable(*s, catalog))
-                .unwrap_or(self.current)
-        });
-        if !self.is_reachable(self.current, catalog) {
-            self.settle(catalog);
-        }
+        self.current = match f.step.filter(|s| self.is_reachable(*s, catalog)) {
+            Some(step) => step,
+            None => self.first_open_step(catalog),
+        };
     }
 
     /// The answers so far, as the fields of a link to hand to another admin. The org's own
@@ -853,11 +845,14 @@ impl Wizard {
     /// to the first step they can really be on.
     pub fn settle(&mut self, catalog: &Catalog) {
         if !self.is_reachable(self.current, catalog) {
-            self.current = Step::ALL
-                .into_iter()
-                .find(|s| self.applies(*s, catalog) && !self.is_complete(*s))
-                .unwrap_or(Step::UseCase);
+            self.current = self.first_open_step(catalog);
         }
+    }
+
+    /// The first step of this admin's path still to answer; every step before it is done, so
+    /// it can always be opened.
+    fn first_open_step(&self, catalog: &Catalog) -> Step {
+        Step::ALL.into_iter().find(|s| self.applies(*s, catalog) && !self.is_complete(*s)).unwrap_or(Step::UseCase)
     }
 }
 
@@ -867,6 +862,21 @@ mod tests {
 
     fn catalog() -> &'static Catalog {
         Catalog::shipped()
+    }
+
+    /// A data-sync wizard with the region answered, on the org step.
+    fn data_sync_at_org(region: Region) -> Wizard {
+        let mut w = Wizard::default();
+        walk(
+            &mut w,
+            vec![
+                Intent::ChooseUseCase { use_case: UseCase::DataSync },
+                Intent::Next,
+                Intent::ChooseRegion { region },
+                Intent::Next,
+            ],
+        );
+        w
     }
 
     fn walk(w: &mut Wizard, intents: Vec<Intent>) {
@@ -966,17 +976,8 @@ mod tests {
         let f = w.link_fields(2_000_000_000);
         assert_eq!((f.region, f.use_case, f.step), (Some(Region::Eu), Some(UseCase::DataSync), Some(Step::Install)));
         assert_eq!(f.org.unwrap().host(), "acme.my.salesforce.com");
-        let mut w = Wizard::default();
-        walk(
-            &mut w,
-            vec![
-                Intent::ChooseUseCase { use_case: UseCase::DataSync },
-                Intent::Next,
-                Intent::ChooseRegion { region: Region::Us2 },
-                Intent::Next,
-                Intent::ChoosePracticeOrg,
-            ],
-        );
+        let mut w = data_sync_at_org(Region::Us2);
+        walk(&mut w, vec![Intent::ChoosePracticeOrg]);
         let f = w.link_fields(2_000_000_000);
         assert_eq!((f.org, f.environment, f.region), (None, None, Some(Region::Us2)));
     }
@@ -1017,19 +1018,8 @@ mod tests {
 
     #[test]
     fn the_reconnection_steps_keep_the_user_the_times_and_the_ticks_and_a_new_org_forgets_what_was_seen() {
-        let mut w = Wizard::default();
-        walk(
-            &mut w,
-            vec![
-                Intent::ChooseUseCase { use_case: UseCase::DataSync },
-                Intent::Next,
-                Intent::ChooseRegion { region: Region::Us1 },
-                Intent::Next,
-                Intent::ChoosePracticeOrg,
-                Intent::Next,
-                Intent::Next,
-            ],
-        );
+        let mut w = data_sync_at_org(Region::Us1);
+        walk(&mut w, vec![Intent::ChoosePracticeOrg, Intent::Next, Intent::Next]);
         assert_eq!(w.current(), Step::OauthUser);
         for bad in ["", "no-at-sign", "two words@x.example", &format!("{}@x.example", "a".repeat(80))] {
             assert!(w.apply(Intent::ChooseOauthUser { username: bad.into() }, catalog()).is_err(), "{bad}");
@@ -1067,18 +1057,8 @@ mod tests {
 
     #[test]
     fn the_orgs_own_answers_win_and_disagreements_are_named() {
-        let mut w = Wizard::default();
-        walk(
-            &mut w,
-            vec![
-                Intent::ChooseUseCase { use_case: UseCase::DataSync },
-                Intent::Next,
-                Intent::ChooseRegion { region: Region::Eu },
-                Intent::Next,
-                Intent::ChooseEnvironment { environment: Environment::Production },
-                Intent::Next,
-            ],
-        );
+        let mut w = data_sync_at_org(Region::Eu);
+        walk(&mut w, vec![Intent::ChooseEnvironment { environment: Environment::Production }, Intent::Next]);
         assert_eq!(
             w.sign_in_target().unwrap(),
             SignInTarget::Org(InstanceUrl::parse("https://login.salesforce.com").unwrap())
@@ -1096,16 +1076,7 @@ mod tests {
 
     #[test]
     fn a_new_org_answer_drops_the_sign_in_and_practice_org_signs_in_locally() {
-        let mut w = Wizard::default();
-        walk(
-            &mut w,
-            vec![
-                Intent::ChooseUseCase { use_case: UseCase::DataSync },
-                Intent::Next,
-                Intent::ChooseRegion { region: Region::Us1 },
-                Intent::Next,
-            ],
-        );
+        let mut w = data_sync_at_org(Region::Us1);
         walk(&mut w, vec![Intent::ChoosePracticeOrg]);
         assert_eq!(w.sign_in_target().unwrap(), SignInTarget::Practice);
         let instance = InstanceUrl::parse("http://127.0.0.1:4100").unwrap();
@@ -1121,18 +1092,8 @@ mod tests {
 
     #[test]
     fn sign_in_settings_are_checked_and_kept() {
-        let mut w = Wizard::default();
-        walk(
-            &mut w,
-            vec![
-                Intent::ChooseUseCase { use_case: UseCase::DataSync },
-                Intent::Next,
-                Intent::ChooseRegion { region: Region::Us1 },
-                Intent::Next,
-                Intent::ChoosePracticeOrg,
-                Intent::Next,
-            ],
-        );
+        let mut w = data_sync_at_org(Region::Us1);
+        walk(&mut w, vec![Intent::ChoosePracticeOrg, Intent::Next]);
         let bad = SignInSettings { client_id: " ".into(), port: 1717 };
         assert!(matches!(
             w.apply(Intent::SetSignInSettings { settings: bad }, catalog()),
@@ -1173,17 +1134,8 @@ mod tests {
 
     #[test]
     fn a_bad_paste_clears_the_previous_answer_and_says_why() {
-        let mut w = Wizard::default();
-        walk(
-            &mut w,
-            vec![
-                Intent::ChooseUseCase { use_case: UseCase::DataSync },
-                Intent::Next,
-                Intent::ChooseRegion { region: Region::Us1 },
-                Intent::Next,
-                Intent::DetectOrg { input: "acme.my.salesforce.com".into() },
-            ],
-        );
+        let mut w = data_sync_at_org(Region::Us1);
+        walk(&mut w, vec![Intent::DetectOrg { input: "acme.my.salesforce.com".into() }]);
         let err = w.apply(Intent::DetectOrg { input: "salesforce.com.evil.example".into() }, catalog()).unwrap_err();
         assert!(matches!(err, Error::NotSalesforce { .. }));
         assert!(w.org().is_none());

@@ -99,6 +99,16 @@ pub fn check(raw: &[u8], now_secs: i64, issuers: &TrustedIssuers) -> Result<Chec
     Ok(CheckedLink { fields, trust })
 }
 
+/// The command-line arguments meant as wizard links: those starting with the scheme, kept as
+/// raw bytes so a link that is not UTF-8 is refused with its reason, not dropped.
+pub fn links_in_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<Vec<u8>> {
+    let scheme = &PREFIX.as_bytes()[..PREFIX.find(':').expect("the prefix has a scheme") + 1];
+    args.into_iter()
+        .map(std::ffi::OsString::into_encoded_bytes)
+        .filter(|a| a.get(..scheme.len()).is_some_and(|head| head.eq_ignore_ascii_case(scheme)))
+        .collect()
+}
+
 /// Writes a link for `fields`, signed when a signer is given. The same fields always give
 /// the same text.
 pub fn render(fields: &LinkFields, signer: Option<&LinkSigner>) -> String {

@@ -327,3 +327,16 @@ proptest! {
         let _ = check(&raw, NOW, &TrustedIssuers::shipped());
     }
 }
+
+#[test]
+fn only_arguments_with_the_scheme_count_as_links_and_stay_raw() {
+    use std::os::unix::ffi::OsStringExt;
+    let args = vec![
+        std::ffi::OsString::from("--verbose"),
+        std::ffi::OsString::from("RECONNECT://wizard?v=1"),
+        std::ffi::OsString::from_vec(b"reconnect://wizard?ticket=\xff".to_vec()),
+        std::ffi::OsString::from("https://example.com"),
+    ];
+    let links = links_in_args(args);
+    assert_eq!(links, vec![b"RECONNECT://wizard?v=1".to_vec(), b"reconnect://wizard?ticket=\xff".to_vec()]);
+}
