@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/.tools/node/node_modules/node/bin:$(HOME)/.cargo/bin:$(
 TEST_SESSION := scripts/test-session.sh
 APP := target/debug/reconnect-app
 
-.PHONY: setup ui app run test lint-ui lint-rust bench fuzz dist
+.PHONY: setup ui app run test lint-ui lint-rust bench fuzz dist deb-debug
 
 setup:
 	@scripts/setup.sh
@@ -33,10 +33,10 @@ lint-rust:
 # Every test: UI type check and lint, Rust format and lint, unit and end-to-end tests
 # (the real-window ones under Xvfb; keychain tests against a throwaway GNOME keyring), then
 # the .deb: installed, opened through xdg-open with a reconnect:// link, and removed.
-test: ui lint-ui lint-rust dist
+test: ui lint-ui lint-rust deb-debug
 	@mkdir -p target
 	set -o pipefail; $(TEST_SESSION) cargo test --workspace 2>&1 | grep -v -e '^dbus-daemon' -e 'SpiRegistry' | tee target/test.log
-	set -o pipefail; $(TEST_SESSION) scripts/deb-smoke.sh 2>/dev/null | tee -a target/test.log
+	set -o pipefail; $(TEST_SESSION) scripts/deb-smoke.sh target/debug/bundle/deb 2>/dev/null | tee -a target/test.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "\nall tests: %d passed, %d failed\n", p, f}' target/test.log
 
 # Figures, never assertions: sizes, sign-in time, verification against the practice org
@@ -51,11 +51,16 @@ bench: setup dist
 
 # The Debian package: the release app, its icons, and a desktop entry that opens reconnect://
 # links (AppImage bundling downloads tools from the internet, which this build cannot reach).
-DEB_DIR := target/release/bundle/deb
 # The UI is built by the `ui` step; the Tauri CLI would run its own build from ui/.
+TAURI_BUNDLE := .tools/tauri-cli/node_modules/.bin/tauri build --bundles deb --ci --config '{"build":{"beforeBuildCommand":null}}'
 dist: ui
-	ui/node_modules/.bin/tauri build --bundles deb --ci --config '{"build":{"beforeBuildCommand":null}}'
-	@ls -l $(DEB_DIR)/*.deb
+	$(TAURI_BUNDLE)
+	@ls -l target/release/bundle/deb/*.deb
+
+# The same package from the debug build, for `make test`: the tests keep to one cargo profile.
+deb-debug: ui
+	$(TAURI_BUNDLE) --debug
+	@ls -l target/debug/bundle/deb/*.deb
 
 # The wizard-link parser under a mutation fuzzer: a million inputs (FUZZ_INPUTS to change),
 # figures printed. Separate from `make test`, which runs its property tests.

@@ -3,10 +3,11 @@
 # link through the desktop's own handler lookup (xdg-open), which must start the installed
 # app at the linked step, then removes the package. Run inside scripts/test-session.sh (a
 # session bus, Xvfb and throwaway XDG folders). Prints a cargo-style result line.
+# Usage: deb-smoke.sh [BUNDLE_DIR] (default target/release/bundle/deb, where `make dist` puts it)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-deb=$(ls -t target/release/bundle/deb/*.deb 2>/dev/null | head -1)
+deb=$(ls -t "${1:-target/release/bundle/deb}"/*.deb 2>/dev/null | head -1)
 passed=0 failed=0
 check() { # name, command...
   local name="$1"; shift

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Reconnect needs to build, run and test, and nothing twice: Debian
-# packages, the UI's npm packages and tauri-driver. Safe to run again at any time.
+# packages, the UI's npm packages, the Tauri CLI and tauri-driver. Safe to run again at any time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +53,15 @@ if [ ! -f ui/node_modules/.installed ] || [ ui/package-lock.json -nt ui/node_mod
   say "Installing the UI's npm packages"
   (cd ui && npm ci --no-audit --no-fund --loglevel=error)
   touch ui/node_modules/.installed
+fi
+
+# The Tauri CLI that makes the .deb: npm's prebuilt binary (seconds) rather than `cargo install
+# tauri-cli` (about 15 minutes). It sits outside ui/ because the lock file would have to list
+# every platform's binary, and the registry reachable here serves only the Linux ones.
+TAURI_CLI_VERSION=2.12.5
+if [ "$(.tools/tauri-cli/node_modules/.bin/tauri --version 2>/dev/null)" != "tauri-cli $TAURI_CLI_VERSION" ]; then
+  say "Installing the Tauri CLI $TAURI_CLI_VERSION into .tools/tauri-cli"
+  npm install --prefix .tools/tauri-cli --no-audit --no-fund --loglevel=error "@tauri-apps/cli@$TAURI_CLI_VERSION" >/dev/null
 fi
 
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
