@@ -8,6 +8,7 @@ use reconnect_core::accounts::Accounts;
 use reconnect_core::browser::SystemBrowser;
 use reconnect_core::keychain::OsKeychain;
 use reconnect_core::oauth::loopback::SIGN_IN_TIMEOUT;
+use reconnect_core::practice::PracticeStage;
 use reconnect_core::salesforce::instance::InstanceUrl;
 use reconnect_core::wizard::SignInTarget;
 use reconnect_core::wizard_view::{PracticeLogin, View};
@@ -22,7 +23,7 @@ pub const VIEW_CHANGED: &str = "view-changed";
 /// What the shell keeps for signing in.
 #[derive(Default)]
 pub struct SignInState {
-    practice: tokio::sync::Mutex<Option<RunningOrg>>,
+    practice: tokio::sync::Mutex<Option<(PracticeStage, RunningOrg)>>,
     waiting: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
@@ -37,24 +38,25 @@ pub fn practice_logins() -> Vec<PracticeLogin> {
         .unwrap_or_default()
 }
 
-/// The practice org's address, starting it on first use.
-async fn practice_url(app: &AppHandle, state: &SignInState) -> Result<InstanceUrl, Error> {
+/// The practice org's address, starting it at `stage` on first use, or again when the admin
+/// chose another stage.
+async fn practice_url(app: &AppHandle, state: &SignInState, stage: PracticeStage) -> Result<InstanceUrl, Error> {
     let mut practice = state.practice.lock().await;
-    if practice.is_none() {
-        let org = practice_org::start(practice_org::Config::new(practice_org::scenario::DEFAULT))
+    if practice.as_ref().is_none_or(|(running, _)| *running != stage) {
+        let org = practice_org::start(practice_org::Config::new(stage.scenario()))
             .await
             .map_err(|e| Error::PracticeOrg { reason: e.to_string() })?;
         with_session(app, |s| s.practice_started(org.url()));
-        *practice = Some(org);
+        *practice = Some((stage, org));
     }
-    InstanceUrl::parse(practice.as_ref().expect("started above").url())
+    InstanceUrl::parse(practice.as_ref().expect("started above").1.url())
 }
 
 async fn start(app: &AppHandle, state: &SignInState) -> Result<(), Error> {
     let (target, settings) = with_session(app, |s| Ok::<_, Error>((s.sign_in_target()?, s.sign_in_settings())))?;
     let server = match target {
         SignInTarget::Org(url) => url,
-        SignInTarget::Practice => practice_url(app, state).await?,
+        SignInTarget::Practice(stage) => practice_url(app, state, stage).await?,
     };
     let accounts = accounts()?;
     let sign_in = accounts.begin(&server, &settings).await?;

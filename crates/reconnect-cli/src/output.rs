@@ -153,7 +153,7 @@ impl Out {
                 reconnect_core::catalog::PackageStatus::Available => self.l("cli.available"),
                 reconnect_core::catalog::PackageStatus::ComingSoon => self.l("cli.coming_soon"),
             };
-            println!("\n{} [{}] ({})", p.name, status, p.id);
+            println!("\n{} [{}] ({})", p.name.get(l), status, p.id);
             let codes = |v: Vec<UseCase>| v.iter().map(|u| u.code()).collect::<Vec<_>>().join(", ");
             println!("  {}: {}", self.l("cli.serves"), codes(p.serves.clone()));
             println!("  {}: {}", self.l("cli.does_not_serve"), codes(p.does_not_serve()));

@@ -96,8 +96,9 @@ pub struct PackageEdition {
 pub struct Package {
     /// Stable id used in files, links and the CLI.
     pub id: String,
-    /// The name admins see.
-    pub name: String,
+    /// The name admins see: the published name, or what it is while it has none.
+    #[serde(deserialize_with = "crate::language::same_or_both")]
+    pub name: Text,
     /// Published or not.
     pub status: PackageStatus,
     /// The use cases it serves.
@@ -292,7 +293,9 @@ impl Catalog {
             Some(w) => self
                 .packages
                 .iter()
-                .find(|p| p.id.eq_ignore_ascii_case(w) || p.name.eq_ignore_ascii_case(w))
+                .find(|p| {
+                    p.id.eq_ignore_ascii_case(w) || [&p.name.en, &p.name.ja].iter().any(|n| n.eq_ignore_ascii_case(w))
+                })
                 .ok_or_else(|| Error::UnknownPackage { input: w.to_string() })?,
             None => self.package_for(UseCase::DataSync),
         };
@@ -317,12 +320,18 @@ mod tests {
         assert_eq!(app.edition_for(Some(Region::Eu)).unwrap().connected_app, "GAINSIGHTCSEU");
         assert!(app.needs_region());
         let ui = c.package_for(UseCase::EmbeddedUi);
-        assert_eq!(ui.name, "Gainsight Customer Success");
+        // A published name is the same in both languages; an unpublished package is described.
+        assert_eq!(
+            (ui.name.en.as_str(), ui.name.ja.as_str()),
+            ("Gainsight Customer Success", "Gainsight Customer Success")
+        );
         assert!(!ui.installable());
         let ext = c.package_for(UseCase::ExtensionLogin);
         assert_eq!(ext.status, PackageStatus::ComingSoon);
         assert!(ext.editions.is_empty());
-        assert!(matches!(ext.edition_for(None), Err(Error::PackageNotInstallable { .. })));
+        let refusal = ext.edition_for(None).unwrap_err().user_message();
+        assert!(refusal.what.ja.contains("拡張機能・アプリ向け Gainsight ログインパッケージ"), "{}", refusal.what.ja);
+        assert!(refusal.what.en.contains("Gainsight login package for extensions and apps"), "{}", refusal.what.en);
     }
 
     #[test]

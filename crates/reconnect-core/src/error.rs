@@ -1,7 +1,7 @@
 //! The core's one error type. Every variant knows what happened and what to do next, in
 //! English and Japanese; `Display` gives the English "what" for logs and the CLI.
 
-use crate::language::{text, Language, UserMessage};
+use crate::language::{text, text_with, Language, Text, UserMessage};
 
 /// Everything that can go wrong in the core.
 #[derive(Debug, thiserror::Error)]
@@ -102,12 +102,12 @@ pub enum Error {
     /// The package has no published version id yet.
     PackageNotInstallable {
         /// The package's name.
-        package: String,
+        package: Text,
     },
     /// The package comes in several editions and the region that picks one is not known.
     RegionNeeded {
         /// The package's name.
-        package: String,
+        package: Text,
     },
     /// The wizard step cannot be left yet.
     StepIncomplete {
@@ -386,10 +386,10 @@ impl Error {
                 (text("err.unknown_language.what", &[("input", input)]), text("err.unknown_language.next", &[]))
             }
             Error::PackageNotInstallable { package } => {
-                (text("err.not_installable.what", &[("package", package)]), text("err.not_installable.next", &[]))
+                (text_with("err.not_installable.what", "package", package), text("err.not_installable.next", &[]))
             }
             Error::RegionNeeded { package } => {
-                (text("err.region_needed.what", &[("package", package)]), text("err.region_needed.next", &[]))
+                (text_with("err.region_needed.what", "package", package), text("err.region_needed.next", &[]))
             }
             Error::StepIncomplete { missing } => (missing.clone(), text("err.step_incomplete.next", &[])),
             Error::StepUnreachable => (text("err.step_unreachable.what", &[]), text("err.step_unreachable.next", &[])),

@@ -105,6 +105,26 @@ pub fn text(key: &str, args: &[(&str, &str)]) -> Text {
     Text { en: render(Language::En), ja: render(Language::Ja) }
 }
 
+/// Like [`text`], with one argument that is itself in both languages: each language gets its
+/// own (a package's name, for one).
+pub fn text_with(key: &str, name: &str, value: &Text) -> Text {
+    Text { en: text(key, &[(name, &value.en)]).en, ja: text(key, &[(name, &value.ja)]).ja }
+}
+
+/// A name: the same in every language (a published product's name), or described in each.
+pub fn same_or_both<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Name {
+        Same(String),
+        Both(Text),
+    }
+    Ok(match Name::deserialize(d)? {
+        Name::Same(s) => Text { en: s.clone(), ja: s },
+        Name::Both(t) => t,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,7 @@ pub mod operations;
 pub mod package;
 pub mod pasted_host;
 pub mod paths;
+pub mod practice;
 pub mod reconnection;
 pub mod region;
 pub mod report;

@@ -67,7 +67,7 @@ impl PendingLinkView {
         let org_label = |o: &OrgAnswer| match o {
             OrgAnswer::Detected(d) => d.host.clone(),
             OrgAnswer::Chosen { environment } => environment.name().get(l).to_string(),
-            OrgAnswer::Practice => text("link.change.practice_org", &[]).get(l).to_string(),
+            OrgAnswer::Practice(_) => text("link.change.practice_org", &[]).get(l).to_string(),
         };
         let linked_org =
             f.org.as_ref().map(|d| d.host()).or_else(|| f.environment.map(|e| e.name().get(l).to_string()));

@@ -11,6 +11,7 @@ use crate::language::text;
 use crate::oauth::server::{sign_in_server, PRODUCTION_LOGIN, SANDBOX_LOGIN};
 use crate::oauth::settings::SignInSettings;
 use crate::pasted_host::PastedHost;
+use crate::practice::PracticeStage;
 use crate::region::{detect_region, detect_region_from_host, Confidence, Edition, Region, RegionDetection, TenantHost};
 use crate::salesforce::instance::InstanceUrl;
 use crate::salesforce::org_facts::OrgFacts;
@@ -175,8 +176,8 @@ pub enum OrgAnswer {
         /// The environment.
         environment: Environment,
     },
-    /// The embedded practice org.
-    Practice,
+    /// The embedded practice org, started at a stage.
+    Practice(PracticeStage),
 }
 
 impl OrgAnswer {
@@ -185,7 +186,7 @@ impl OrgAnswer {
         match self {
             OrgAnswer::Detected(d) => OrgTarget { environment: d.environment, my_domain: d.my_domain.clone() },
             OrgAnswer::Chosen { environment } => OrgTarget { environment: *environment, my_domain: None },
-            OrgAnswer::Practice => OrgTarget { environment: Environment::Production, my_domain: None },
+            OrgAnswer::Practice(_) => OrgTarget { environment: Environment::Production, my_domain: None },
         }
     }
 
@@ -194,7 +195,7 @@ impl OrgAnswer {
         match self {
             OrgAnswer::Detected(d) => Some(d.environment),
             OrgAnswer::Chosen { environment } => Some(*environment),
-            OrgAnswer::Practice => None,
+            OrgAnswer::Practice(_) => None,
         }
     }
 }
@@ -202,9 +203,17 @@ impl OrgAnswer {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
 enum OrgAnswerFile {
-    Detected { host: String },
-    Chosen { environment: Environment },
-    Practice,
+    Detected {
+        host: String,
+    },
+    Chosen {
+        environment: Environment,
+    },
+    // State files from before the stages were practice at the first stage.
+    Practice {
+        #[serde(default)]
+        stage: PracticeStage,
+    },
 }
 
 impl TryFrom<OrgAnswerFile> for OrgAnswer {
@@ -214,7 +223,7 @@ impl TryFrom<OrgAnswerFile> for OrgAnswer {
         match f {
             OrgAnswerFile::Detected { host } => Ok(OrgAnswer::Detected(detect_org(&host)?)),
             OrgAnswerFile::Chosen { environment } => Ok(OrgAnswer::Chosen { environment }),
-            OrgAnswerFile::Practice => Ok(OrgAnswer::Practice),
+            OrgAnswerFile::Practice { stage } => Ok(OrgAnswer::Practice(stage)),
         }
     }
 }
@@ -224,7 +233,7 @@ impl From<OrgAnswer> for OrgAnswerFile {
         match a {
             OrgAnswer::Detected(d) => OrgAnswerFile::Detected { host: d.host },
             OrgAnswer::Chosen { environment } => OrgAnswerFile::Chosen { environment },
-            OrgAnswer::Practice => OrgAnswerFile::Practice,
+            OrgAnswer::Practice(stage) => OrgAnswerFile::Practice { stage },
         }
     }
 }
@@ -259,7 +268,10 @@ pub enum Intent {
         environment: Environment,
     },
     /// Use the embedded practice org instead of a real one.
-    ChoosePracticeOrg,
+    ChoosePracticeOrg {
+        /// Where the practice org starts.
+        stage: PracticeStage,
+    },
     /// Change which OAuth client and redirect port the sign-in uses.
     SetSignInSettings {
         /// The settings.
@@ -367,8 +379,8 @@ pub struct SignedIn {
 /// Where the sign-in happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInTarget {
-    /// The embedded practice org.
-    Practice,
+    /// The embedded practice org, started at a stage.
+    Practice(PracticeStage),
     /// A real org's login host.
     Org(InstanceUrl),
 }
@@ -519,7 +531,8 @@ impl Wizard {
         let mut fields = LinkFields::expiring_at(expires);
         fields.use_case = self.use_case;
         fields.region = self.region.as_ref().and_then(RegionAnswer::region);
-        if let Some(target) = self.org.as_ref().filter(|o| **o != OrgAnswer::Practice).and(self.org_target()) {
+        if let Some(target) = self.org.as_ref().filter(|o| !matches!(o, OrgAnswer::Practice(_))).and(self.org_target())
+        {
             fields.environment = Some(target.environment);
             fields.org = target.my_domain;
         }
@@ -542,7 +555,7 @@ impl Wizard {
     pub fn sign_in_target(&self) -> Result<SignInTarget, Error> {
         let org = self.org.as_ref().ok_or(Error::StepUnreachable)?;
         Ok(match org {
-            OrgAnswer::Practice => SignInTarget::Practice,
+            OrgAnswer::Practice(stage) => SignInTarget::Practice(*stage),
             OrgAnswer::Detected(d) => SignInTarget::Org(sign_in_server(Some(&d.host))?),
             OrgAnswer::Chosen { environment } => SignInTarget::Org(InstanceUrl::parse(match environment.login() {
                 LoginKind::Production => PRODUCTION_LOGIN,
@@ -752,9 +765,9 @@ impl Wizard {
                 self.require_step(Step::Org)?;
                 self.set_org(Some(OrgAnswer::Chosen { environment }));
             }
-            Intent::ChoosePracticeOrg => {
+            Intent::ChoosePracticeOrg { stage } => {
                 self.require_step(Step::Org)?;
-                self.set_org(Some(OrgAnswer::Practice));
+                self.set_org(Some(OrgAnswer::Practice(stage)));
             }
             Intent::SetSignInSettings { settings } => {
                 self.require_step(Step::SignIn)?;
@@ -977,7 +990,7 @@ mod tests {
         assert_eq!((f.region, f.use_case, f.step), (Some(Region::Eu), Some(UseCase::DataSync), Some(Step::Install)));
         assert_eq!(f.org.unwrap().host(), "acme.my.salesforce.com");
         let mut w = data_sync_at_org(Region::Us2);
-        walk(&mut w, vec![Intent::ChoosePracticeOrg]);
+        walk(&mut w, vec![Intent::ChoosePracticeOrg { stage: PracticeStage::Revoked }]);
         let f = w.link_fields(2_000_000_000);
         assert_eq!((f.org, f.environment, f.region), (None, None, Some(Region::Us2)));
     }
@@ -1019,7 +1032,7 @@ mod tests {
     #[test]
     fn the_reconnection_steps_keep_the_user_the_times_and_the_ticks_and_a_new_org_forgets_what_was_seen() {
         let mut w = data_sync_at_org(Region::Us1);
-        walk(&mut w, vec![Intent::ChoosePracticeOrg, Intent::Next, Intent::Next]);
+        walk(&mut w, vec![Intent::ChoosePracticeOrg { stage: PracticeStage::Revoked }, Intent::Next, Intent::Next]);
         assert_eq!(w.current(), Step::OauthUser);
         for bad in ["", "no-at-sign", "two words@x.example", &format!("{}@x.example", "a".repeat(80))] {
             assert!(w.apply(Intent::ChooseOauthUser { username: bad.into() }, catalog()).is_err(), "{bad}");
@@ -1077,23 +1090,41 @@ mod tests {
     #[test]
     fn a_new_org_answer_drops_the_sign_in_and_practice_org_signs_in_locally() {
         let mut w = data_sync_at_org(Region::Us1);
-        walk(&mut w, vec![Intent::ChoosePracticeOrg]);
-        assert_eq!(w.sign_in_target().unwrap(), SignInTarget::Practice);
+        walk(&mut w, vec![Intent::ChoosePracticeOrg { stage: PracticeStage::Revoked }]);
+        assert_eq!(w.sign_in_target().unwrap(), SignInTarget::Practice(PracticeStage::Revoked));
         let instance = InstanceUrl::parse("http://127.0.0.1:4100").unwrap();
         w.record_sign_in(SignedIn {
             instance,
             facts: facts(Environment::Production, "https://acme.gainsightcloud.com"),
         });
-        walk(&mut w, vec![Intent::ChoosePracticeOrg]);
+        walk(&mut w, vec![Intent::ChoosePracticeOrg { stage: PracticeStage::Revoked }]);
         assert!(w.signed_in().is_some(), "the same answer keeps the sign-in");
         walk(&mut w, vec![Intent::DetectOrg { input: "acme.my.salesforce.com".into() }]);
         assert!(w.signed_in().is_none());
     }
 
     #[test]
+    fn another_practice_stage_is_another_org_and_old_state_files_practise_the_first_stage() {
+        let mut w = data_sync_at_org(Region::Us1);
+        walk(&mut w, vec![Intent::ChoosePracticeOrg { stage: PracticeStage::Revoked }]);
+        w.record_sign_in(SignedIn {
+            instance: InstanceUrl::parse("http://127.0.0.1:4100").unwrap(),
+            facts: facts(Environment::Production, "https://acme.gainsightcloud.com"),
+        });
+        walk(&mut w, vec![Intent::ChoosePracticeOrg { stage: PracticeStage::SalesforceFixed }]);
+        assert!(w.signed_in().is_none(), "the other stage's org has not signed in");
+        assert_eq!(w.sign_in_target().unwrap(), SignInTarget::Practice(PracticeStage::SalesforceFixed));
+        let saved = serde_json::to_string(&w).unwrap();
+        assert!(saved.contains(r#"{"source":"practice","stage":"salesforce_fixed"}"#), "{saved}");
+        let older = saved.replace(r#","stage":"salesforce_fixed""#, "");
+        let back: Wizard = serde_json::from_str(&older).unwrap();
+        assert_eq!(back.org(), Some(&OrgAnswer::Practice(PracticeStage::Revoked)));
+    }
+
+    #[test]
     fn sign_in_settings_are_checked_and_kept() {
         let mut w = data_sync_at_org(Region::Us1);
-        walk(&mut w, vec![Intent::ChoosePracticeOrg, Intent::Next]);
+        walk(&mut w, vec![Intent::ChoosePracticeOrg { stage: PracticeStage::Revoked }, Intent::Next]);
         let bad = SignInSettings { client_id: " ".into(), port: 1717 };
         assert!(matches!(
             w.apply(Intent::SetSignInSettings { settings: bad }, catalog()),

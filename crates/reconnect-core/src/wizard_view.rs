@@ -7,6 +7,7 @@ use crate::catalog::{Catalog, PackageStatus, UseCase};
 use crate::install_link::LinkKind;
 use crate::language::{Language, UserMessage};
 use crate::oauth::settings::SignInSettings;
+use crate::practice::PracticeStage;
 use crate::region::{Confidence, Region, RegionDetection};
 use crate::salesforce_host::{Environment, HostKind};
 use crate::wizard::{OrgAnswer, RegionAnswer, SignInTarget, Step, Wizard};
@@ -159,8 +160,8 @@ pub enum Screen {
         answer: Option<OrgSummary>,
         /// Environments to choose from when the address is not at hand.
         environment_choices: Vec<EnvironmentChoice>,
-        /// Whether the practice org is chosen.
-        practice_selected: bool,
+        /// The practice org's starting points.
+        practice_choices: Vec<PracticeChoice>,
     },
     /// Sign in to the org.
     SignIn {
@@ -527,6 +528,19 @@ pub struct EnvironmentChoice {
     pub selected: bool,
 }
 
+/// A starting point of the practice org to choose.
+#[derive(Debug, Clone, Serialize)]
+pub struct PracticeChoice {
+    /// Which one.
+    pub stage: PracticeStage,
+    /// Its name.
+    pub name: String,
+    /// Who it suits and what it starts with.
+    pub hint: String,
+    /// Whether it is the current answer.
+    pub selected: bool,
+}
+
 /// The install links, described.
 #[derive(Debug, Clone, Serialize)]
 pub struct LinksView {
@@ -638,7 +652,15 @@ impl View {
                         selected: matches!(wizard.org(), Some(OrgAnswer::Chosen { environment }) if *environment == e),
                     })
                     .collect(),
-                practice_selected: matches!(wizard.org(), Some(OrgAnswer::Practice)),
+                practice_choices: PracticeStage::ALL
+                    .into_iter()
+                    .map(|stage| PracticeChoice {
+                        stage,
+                        name: stage.name().get(l).to_string(),
+                        hint: stage.hint().get(l).to_string(),
+                        selected: wizard.org() == Some(&OrgAnswer::Practice(stage)),
+                    })
+                    .collect(),
             },
             Step::SignIn => sign_in_screen(wizard, sign_in, l),
             Step::Install => install_screen(wizard, catalog, work, l),
@@ -683,7 +705,7 @@ impl View {
 fn package_card(catalog: &Catalog, use_case: UseCase, l: Language) -> PackageCard {
     let p = catalog.package_for(use_case);
     PackageCard {
-        name: p.name.clone(),
+        name: p.name.get(l).to_string(),
         status: p.status,
         does: p.does.get(l).to_string(),
         does_not: p.does_not.get(l).to_string(),
@@ -738,9 +760,9 @@ fn org_summary(answer: &OrgAnswer, l: Language) -> OrgSummary {
             confidence: Confidence::Certain,
             basis: crate::language::text("org.basis.chosen", &[]).get(l).to_string(),
         },
-        OrgAnswer::Practice => OrgSummary {
+        OrgAnswer::Practice(stage) => OrgSummary {
             environment: Environment::Production,
-            environment_name: crate::language::text("org.practice", &[]).get(l).to_string(),
+            environment_name: stage.name().get(l).to_string(),
             my_domain: None,
             host_kind: None,
             confidence: Confidence::Certain,
@@ -751,10 +773,10 @@ fn org_summary(answer: &OrgAnswer, l: Language) -> OrgSummary {
 
 fn sign_in_screen(wizard: &Wizard, ctx: &SignInContext, l: Language) -> Screen {
     let target = wizard.sign_in_target();
-    let practice = matches!(target, Ok(SignInTarget::Practice));
+    let practice = matches!(target, Ok(SignInTarget::Practice(_)));
     let target = match target {
         Ok(SignInTarget::Org(url)) => url.as_str().trim_start_matches("https://").to_string(),
-        Ok(SignInTarget::Practice) => ctx.practice_url.clone().unwrap_or_default(),
+        Ok(SignInTarget::Practice(_)) => ctx.practice_url.clone().unwrap_or_default(),
         Err(_) => String::new(),
     };
     let signed_in = wizard.signed_in().map(|s| {

@@ -93,6 +93,15 @@ export interface EnvironmentChoice {
   selected: boolean;
 }
 
+export type PracticeStage = 'revoked' | 'salesforce_fixed';
+
+export interface PracticeChoice {
+  stage: PracticeStage;
+  name: string;
+  hint: string;
+  selected: boolean;
+}
+
 export interface LinkView {
   kind: LinkKind;
   url: string;
@@ -125,7 +134,7 @@ export type Screen =
       host: string | null;
       answer: OrgSummary | null;
       environment_choices: EnvironmentChoice[];
-      practice_selected: boolean;
+      practice_choices: PracticeChoice[];
     }
   | {
       step: 'sign_in';
@@ -301,7 +310,7 @@ export type Intent =
   | { type: 'choose_region'; region: Region }
   | { type: 'detect_org'; input: string }
   | { type: 'choose_environment'; environment: Environment }
-  | { type: 'choose_practice_org' }
+  | { type: 'choose_practice_org'; stage: PracticeStage }
   | { type: 'set_sign_in_settings'; settings: SignInSettings }
   | { type: 'choose_oauth_user'; username: string }
   | { type: 'toggle_checklist_item'; id: string }

@@ -126,6 +126,7 @@ pub async fn assess(
 /// Whether the Gainsight Customer Success managed package (Gainsight's UI inside Salesforce)
 /// is installed; its absence does not affect data sync.
 pub fn ui_package_installed(installed: &[InstalledPackage]) -> bool {
-    let name = &Catalog::shipped().package_for(crate::catalog::UseCase::EmbeddedUi).name;
+    // The org lists a published package by its one name.
+    let name = &Catalog::shipped().package_for(crate::catalog::UseCase::EmbeddedUi).name.en;
     installed.iter().any(|p| p.name.eq_ignore_ascii_case(name))
 }
