@@ -60,6 +60,16 @@ impl App {
         let client = driver.session(Path::new(env!("CARGO_BIN_EXE_reconnect-app")), args).await;
         let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
         std::fs::create_dir_all(&shots).unwrap();
+        // This tag's screenshots from an earlier run would mix with this run's.
+        for entry in std::fs::read_dir(&shots).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let numbered = name.strip_prefix(&format!("{tag}-")).is_some_and(|rest| {
+                rest.len() > 3 && rest.as_bytes()[..2].iter().all(u8::is_ascii_digit) && rest.as_bytes()[2] == b'-'
+            });
+            if numbered || name == format!("{tag}-failed.png") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
         let bus_name = format!(
             "{}.SingleInstance",
             reconnect_core::paths::instance_bus_name_for(&config.join(reconnect_core::paths::APP_ID))
@@ -141,6 +151,10 @@ impl App {
     }
 
     async fn screenshot(&mut self, name: &str) {
+        // The DOM may be ahead of the last painted frame: wait for two frames.
+        let painted = "const done = arguments[arguments.length - 1]; \
+                       requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.client.execute_async(painted, vec![]).await.unwrap();
         self.shot_count += 1;
         let png = self.client.screenshot().await.unwrap();
         let path = self.shots.join(format!("{}-{:02}-{name}.png", self.tag, self.shot_count));
@@ -245,6 +259,14 @@ impl App {
             self.findings.lock().unwrap().extend(found.into_iter().map(|f| format!("{name} ({l}): {f}")));
         }
         self.switch_language(&choice, &lang).await;
+    }
+
+    /// Scrolls `css` into the middle of the window, as the admin would to read it; the focus
+    /// stays where it is.
+    async fn scroll_to(&self, css: &str) {
+        self.wait_for(css).await;
+        let js = "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });";
+        self.client.execute(js, vec![json!(css)]).await.unwrap();
     }
 
     /// Prints what the journey took and fails on anything the checks found.

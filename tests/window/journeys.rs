@@ -108,14 +108,15 @@ async fn support_link_to_salesforce_admin_signs_in_fixes_the_user_installs_and_s
     app.activate("button[data-choose='gainsight.integration@acme-practice.example']", Key::Enter).await;
     app.expect_text("#oauth-username", "gainsight.integration@acme-practice.example").await;
     app.activate("#diagnose", Key::Enter).await;
-    app.wait_for("[data-check='approve_uninstalled'][data-status='fail']").await;
+    app.scroll_to("[data-check='approve_uninstalled'][data-status='fail']").await;
     app.capture("oauth-user-diagnosed").await;
     app.activate("#preview-fix", Key::Enter).await;
-    app.wait_for("[data-testid='plan']").await;
+    app.scroll_to("[data-testid='plan']").await;
     app.capture("oauth-user-preview").await;
     app.activate("#apply-fix", Key::Enter).await;
     app.wait_for("[data-check='approve_uninstalled'][data-status='pass']").await;
     app.wait_for("#undo").await;
+    app.scroll_to("[data-testid='done']").await;
     app.capture("oauth-user-fixed").await;
     app.activate("#primary", Key::Enter).await;
 
@@ -134,7 +135,7 @@ async fn support_link_to_salesforce_admin_signs_in_fixes_the_user_installs_and_s
     app.activate("#primary", Key::Enter).await;
     app.wait_for("#verdict.fail").await;
     app.wait_for("[data-check='app_installed'][data-status='pass']").await;
-    app.wait_for("[data-check='token_used'][data-status='fail']").await;
+    app.scroll_to("[data-check='token_used'][data-status='fail']").await;
     app.capture("verified-before-reauthorization").await;
     app.activate("#save-report", Key::Enter).await;
     let saved = app.text("#report-path").await;
@@ -220,6 +221,7 @@ async fn gainsight_admin_pastes_the_tenant_reauthorizes_verifies_and_saves_the_r
     app.activate("#save-report", Key::Enter).await;
     let saved = app.text("#report-path").await;
     let html = std::fs::read_to_string(&saved).unwrap_or_else(|e| panic!("{saved}: {e}"));
+    assert!(html.contains("Gainsight CS US Connected App 1.0.0.1"), "the report names what is installed");
     assert!(!html.contains("!AQ") && !html.contains("Practice-Integration-1"), "no secret in the report");
     app.capture("report-saved").await;
     app.activate("#primary", Key::Enter).await;
