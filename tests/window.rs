@@ -279,8 +279,13 @@ impl App {
             self.moves.load(Ordering::Relaxed),
             self.captured
         );
+        self.assert_clean(journey);
+    }
+
+    /// Fails on anything the screen and focus checks found.
+    fn assert_clean(&self, what: &str) {
         let findings = self.findings.lock().unwrap();
-        assert!(findings.is_empty(), "{journey}: {} problems:\n{}", findings.len(), findings.join("\n"));
+        assert!(findings.is_empty(), "{what}: {} problems:\n{}", findings.len(), findings.join("\n"));
     }
 
     async fn stop(self) {
@@ -382,7 +387,7 @@ async fn walk_the_wizard(texts: Texts) {
     app.click("#org-read").await;
     let problem = app.text("[data-testid='problem']").await;
     assert!(problem.contains("evil.example"), "{problem}");
-    app.screenshot("org-phishing-rejected").await;
+    app.capture("org-phishing-rejected").await;
     app.type_into("#org-input", "salesforce.com.evil.example").await;
     app.click("#org-read").await;
     // The earlier problem stays on screen until the new answer arrives.
@@ -403,7 +408,7 @@ async fn walk_the_wizard(texts: Texts) {
     // Without a sign-in the OAuth user step says what to do by hand and can be passed.
     app.on_step("oauth_user").await;
     app.wait_for("[data-testid='info']").await;
-    app.screenshot("oauth-user-not-signed-in").await;
+    app.capture("oauth-user-not-signed-in").await;
     app.click("#primary").await;
 
     app.on_step("install").await;
@@ -421,7 +426,8 @@ async fn walk_the_wizard(texts: Texts) {
     .await;
     app.click("[data-copy='my_domain']").await;
     app.expect_text("[data-testid='confirmation']", texts.copied).await;
-    app.screenshot("install").await;
+    app.capture("install").await;
+    app.assert_clean(texts.tag);
     app.stop().await;
 
     // A restart (or a crash) loses nothing: the app reopens at the install step.
@@ -609,13 +615,13 @@ async fn a_signed_link_opens_the_app_at_its_step_and_later_links_move_the_same_w
     let problem = app.text("[data-testid='problem']").await;
     assert!(problem.contains("changed after it was signed"), "{problem}");
     app.on_step("org").await;
-    app.screenshot("tampered-link-refused").await;
+    app.capture("tampered-link-refused").await;
 
     // A link that would change an answer asks first.
     second_start(&config, &link("&region=us2&step=region")).await;
     let pending = app.text("#pending-link").await;
     assert!(pending.contains("EU → US2"), "{pending}");
-    app.screenshot("link-asks-before-changing-answers").await;
+    app.capture("link-asks-before-changing-answers").await;
     app.click("#link-keep").await;
     app.on_step("org").await;
     assert!(app.client.find(Locator::Css("#pending-link")).await.is_err());
@@ -646,6 +652,7 @@ async fn a_signed_link_opens_the_app_at_its_step_and_later_links_move_the_same_w
     .unwrap();
     assert_eq!(checked.fields.region, Some(reconnect_core::region::Region::Us2));
     app.expect_text("[data-testid='confirmation']", "Link copied").await;
-    app.screenshot("shared-link").await;
+    app.capture("shared-link").await;
+    app.assert_clean("links");
     app.stop().await;
 }
