@@ -21,8 +21,13 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use tokio::process::{Child, Command};
 
+/// One window at a time: on a shared display a new window takes the keyboard focus, and a
+/// window without it shows no focus ring, which the keyboard journeys check.
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// One app instance behind its own tauri-driver, with its own config folder and language.
 struct App {
+    _turn: tokio::sync::MutexGuard<'static, ()>,
     client: Client,
     driver: Driver,
     /// The session-bus name the app holds while it runs (the single-instance plugin's).
@@ -53,6 +58,7 @@ impl App {
 
     /// Starts the app with extra environment variables and command-line arguments.
     async fn launch(tag: &str, locale: &str, config: &Path, envs: &[(&str, &str)], args: &[&str]) -> App {
+        let turn = TURN.lock().await;
         let mut env: Vec<(&str, &std::ffi::OsStr)> =
             vec![("XDG_CONFIG_HOME", config.as_os_str()), ("LANG", locale.as_ref()), ("LC_ALL", locale.as_ref())];
         env.extend(envs.iter().map(|(k, v)| (*k, v.as_ref())));
@@ -75,6 +81,7 @@ impl App {
             reconnect_core::paths::instance_bus_name_for(&config.join(reconnect_core::paths::APP_ID))
         );
         let app = App {
+            _turn: turn,
             client,
             driver,
             bus_name,
@@ -190,7 +197,16 @@ impl App {
             }
             self.key(Key::Tab).await;
             self.moves.fetch_add(1, Ordering::Relaxed);
-            if let Err(problem) = audit::focus_ring(&self.client).await {
+            // The key is handled after the command returns; give the focus a moment to land.
+            let mut ring = audit::focus_ring(&self.client).await;
+            for _ in 0..5 {
+                if ring.is_ok() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                ring = audit::focus_ring(&self.client).await;
+            }
+            if let Err(problem) = ring {
                 self.findings.lock().unwrap().push(format!("after Tab: {problem}"));
             }
         }
@@ -272,7 +288,11 @@ impl App {
     /// Prints what the journey took and fails on anything the checks found.
     fn report(&self, journey: &str, browser_actions: u32) {
         let in_app = self.actions.load(Ordering::Relaxed);
-        println!(
+        // Straight to stderr: the test harness keeps `println!` of passing tests to itself, and
+        // this figure belongs in `make test`'s output.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
             "journey {journey}: {} user actions ({in_app} in the app by keyboard alone, {browser_actions} on the \
              sign-in pages), {} focus moves, {} screens captured in en and ja",
             in_app + browser_actions,

@@ -24,6 +24,11 @@ fn reconnect(config: &Path) -> Command {
     c
 }
 
+/// The session the CLI signed in with, as the app reads it from the same config folder.
+fn signed_in_record(config: &Path) -> reconnect_core::accounts::SessionRecord {
+    reconnect_core::accounts::current_session(&config.join(reconnect_core::paths::APP_ID)).expect("a session")
+}
+
 struct PracticeOrg {
     child: Child,
     url: String,
@@ -148,7 +153,7 @@ fn cli_signs_in_reads_the_org_signs_out_and_leaks_no_token() {
     assert_eq!(facts["facts"]["instance_name"], "NA224");
 
     // The app reads the same keychain entry and session list.
-    let account = format!("salesforce/{}/{}", facts["org_id"].as_str().unwrap(), facts["user_id"].as_str().unwrap());
+    let account = signed_in_record(config.path()).keychain_account();
     let blob = OsKeychain::open().unwrap().get(&account).unwrap().expect("tokens in the keychain");
     let tokens: Value = serde_json::from_str(blob.expose()).unwrap();
     let secrets: Vec<String> =
@@ -272,8 +277,7 @@ fn cli_diagnoses_fixes_installs_verifies_reports_and_undoes_with_exit_codes_for_
     assert_eq!(no_session.code, 2, "not signed in is an error: {}", no_session.stderr);
     let signed_in = login(config.path(), &org.url, ("admin@acme-practice.example", "Practice-Admin-1"));
     assert_eq!(signed_in.code, 0, "{}", signed_in.stderr);
-    let facts: Value = serde_json::from_str(&signed_in.stdout).unwrap();
-    let account = format!("salesforce/{}/{}", facts["org_id"].as_str().unwrap(), facts["user_id"].as_str().unwrap());
+    let account = signed_in_record(config.path()).keychain_account();
     let blob = OsKeychain::open().unwrap().get(&account).unwrap().expect("tokens in the keychain");
     let tokens: Value = serde_json::from_str(blob.expose()).unwrap();
 

@@ -40,13 +40,22 @@ impl SessionRecord {
         self.instance.is_loopback()
     }
 
-    fn keychain_account(&self) -> String {
-        account(&self.identity)
+    /// The keychain entry holding this session's tokens.
+    pub fn keychain_account(&self) -> String {
+        account(&self.identity, &self.instance)
     }
 }
 
-fn account(identity: &Identity) -> String {
-    format!("salesforce/{}/{}", identity.org_id, identity.user_id)
+/// The keychain entry of a session. Every practice org has the same org and user ids, so a
+/// practice session's entry also names its loopback address: two app profiles practising at
+/// once must not share tokens.
+fn account(identity: &Identity, instance: &InstanceUrl) -> String {
+    let org_user = format!("salesforce/{}/{}", identity.org_id, identity.user_id);
+    if instance.is_loopback() {
+        format!("{org_user}@{}", instance.as_str().trim_start_matches("http://"))
+    } else {
+        org_user
+    }
 }
 
 /// What the keychain entry holds.
@@ -154,7 +163,7 @@ impl Accounts {
 
     async fn adopt(&self, tokens: TokenSet, client_id: &str) -> Result<SessionRecord, Error> {
         let blob = StoredTokens::entry(&tokens.access, tokens.refresh.as_ref());
-        if let Err(e) = self.keychain.put(&account(&tokens.identity), &blob) {
+        if let Err(e) = self.keychain.put(&account(&tokens.identity, &tokens.instance), &blob) {
             let _ = revoke(&self.http, &tokens.instance, tokens.refresh.as_ref().unwrap_or(&tokens.access)).await;
             return Err(e);
         }
@@ -189,7 +198,7 @@ impl Accounts {
         refresh: Option<Secret>,
     ) -> Result<SalesforceClient, Error> {
         let keychain = self.keychain.clone();
-        let account = account(identity);
+        let account = account(identity, instance);
         let kept_refresh = refresh.clone();
         let on_refresh = Box::new(move |fresh: &Secret| {
             let _ = keychain.put(&account, &StoredTokens::entry(fresh, kept_refresh.as_ref()));
@@ -237,5 +246,22 @@ impl Accounts {
             }
         }
         self.keychain.delete(&record.keychain_account())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn practice_sessions_of_the_same_user_on_two_addresses_keep_apart_and_real_orgs_keep_their_entry() {
+        let id = |s| crate::salesforce_id::SalesforceId::parse(s).unwrap();
+        let identity = Identity { org_id: id("00D5g00000PRACT"), user_id: id("0055g00000ADMIN") };
+        let one = account(&identity, &InstanceUrl::parse("http://127.0.0.1:4100").unwrap());
+        let two = account(&identity, &InstanceUrl::parse("http://127.0.0.1:4200").unwrap());
+        assert_ne!(one, two);
+        assert_eq!(one, "salesforce/00D5g00000PRACTEA5/0055g00000ADMINAA5@127.0.0.1:4100");
+        let real = account(&identity, &InstanceUrl::parse("https://acme.my.salesforce.com").unwrap());
+        assert_eq!(real, "salesforce/00D5g00000PRACTEA5/0055g00000ADMINAA5");
     }
 }

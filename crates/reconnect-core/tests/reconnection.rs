@@ -105,7 +105,7 @@ async fn the_revoked_org_is_fixed_installed_verified_and_reported_then_a_rerun_c
     let html = report.html(Language::Ja);
     assert!(md.contains("Verified") && md.contains("Gainsight CS US Connected App 1.0.0.1") && md.contains("created"));
     assert!(html.starts_with("<!doctype html>") && html.contains("lang=\"ja\"") && html.contains("確認済み"));
-    let stored = f.keychain.get(&format!("salesforce/{}/{}", org, record.identity.user_id)).ok().flatten();
+    let stored = f.keychain.get(&record.keychain_account()).ok().flatten();
     for text in [&md, &html, &std::fs::read_to_string(journal.path()).unwrap()] {
         assert!(!text.contains("!AQ"), "no access token in reports or the journal");
         if let Some(s) = &stored {

@@ -19,7 +19,7 @@ use reconnect_core::Error;
 use support::{fixture, no_redirects, sign_in, Fixture, ADMIN, INTEGRATION};
 
 fn stored(f: &Fixture, record: &reconnect_core::accounts::SessionRecord) -> serde_json::Value {
-    let account = format!("salesforce/{}/{}", record.identity.org_id, record.identity.user_id);
+    let account = record.keychain_account();
     let blob = f.keychain.get(&account).unwrap().expect("tokens in the keychain");
     serde_json::from_str(blob.expose()).unwrap()
 }
@@ -165,7 +165,7 @@ async fn sign_out_revokes_so_the_refresh_token_is_dead_and_the_keychain_is_empty
     let refresh = Secret::new(stored(&f, &record)["refresh_token"].as_str().unwrap());
     let signed_out = f.accounts.sign_out().await.unwrap().unwrap();
     assert_eq!(signed_out.username, ADMIN.0);
-    let account = format!("salesforce/{}/{}", record.identity.org_id, record.identity.user_id);
+    let account = record.keychain_account();
     assert!(f.keychain.get(&account).unwrap().is_none());
     assert!(f.accounts.current().unwrap().is_none());
     let instance = InstanceUrl::parse(f.org.url()).unwrap();
