@@ -47,6 +47,13 @@ async fn use_a_free_redirect_port(app: &App) {
     app.wait_for("details.settings summary").await.click().await.unwrap();
 }
 
+/// Finds Gainsight's OAuth user by part of its name and chooses it, by keyboard.
+async fn choose_the_integration_user(app: &App) {
+    app.type_by_keyboard("#user-search", "integration").await;
+    app.press(Key::Enter).await;
+    app.activate("button[data-choose='gainsight.integration@acme-practice.example']", Key::Enter).await;
+}
+
 /// Signs in on the practice org's login page in Chromium.
 async fn sign_in_in_the_browser(config: &Path, page: &str, username: &str, password: &str) -> u32 {
     assert!(page.contains("/services/oauth2/authorize?") && page.contains("code_challenge="), "{page}");
@@ -103,9 +110,7 @@ async fn support_link_to_salesforce_admin_signs_in_fixes_the_user_installs_and_s
     // Gainsight's OAuth user: find, diagnose, preview, fix.
     app.on_step("oauth_user").await;
     app.capture("oauth-user").await;
-    app.type_by_keyboard("#user-search", "integration").await;
-    app.press(Key::Enter).await;
-    app.activate("button[data-choose='gainsight.integration@acme-practice.example']", Key::Enter).await;
+    choose_the_integration_user(&app).await;
     app.expect_text("#oauth-username", "gainsight.integration@acme-practice.example").await;
     app.activate("#diagnose", Key::Enter).await;
     app.scroll_to("[data-check='approve_uninstalled'][data-status='fail']").await;
@@ -186,9 +191,7 @@ async fn gainsight_admin_pastes_the_tenant_reauthorizes_verifies_and_saves_the_r
 
     // The user Gainsight connects as, checked: the Salesforce admin has fixed it.
     app.on_step("oauth_user").await;
-    app.type_by_keyboard("#user-search", "integration").await;
-    app.press(Key::Enter).await;
-    app.activate("button[data-choose='gainsight.integration@acme-practice.example']", Key::Enter).await;
+    choose_the_integration_user(&app).await;
     app.activate("#diagnose", Key::Enter).await;
     app.wait_for("[data-check='app_installed'][data-status='pass']").await;
     app.capture("oauth-user-already-fixed").await;
