@@ -232,62 +232,34 @@ async fn rest_api_answers_queries_describe_create_delete_and_composite() {
     let org = start(config).await.unwrap();
     let t = sign_in(org.url()).await;
     let token = t["access_token"].as_str().unwrap();
-    let api = |path: &str| format!("{}/services/data/v62.0/{path}", org.url());
-    let versions: Value =
-        client().get(format!("{}/services/data", org.url())).send().await.unwrap().json().await.unwrap();
+    let base = org.url();
+    let versions: Value = client().get(format!("{base}/services/data")).send().await.unwrap().json().await.unwrap();
     assert!(versions.as_array().unwrap().iter().any(|v| v["version"] == "62.0" && v["label"] == "Winter '25"));
-    let r: Value = client()
-        .get(api("query"))
-        .query(&[("q", "SELECT Username, Profile.Name FROM User ORDER BY Username")])
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let q = |soql: &str| format!("query?q={}", urlencode(soql));
+    let (_, r) = rest(base, token, "GET", &q("SELECT Username, Profile.Name FROM User ORDER BY Username"), None).await;
     assert_eq!(r["totalSize"], 2);
     assert_eq!(r["done"], false);
-    let next = r["nextRecordsUrl"].as_str().unwrap();
-    let more: Value =
-        client().get(format!("{}{next}", org.url())).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    let next = r["nextRecordsUrl"].as_str().unwrap().trim_start_matches("/services/data/v62.0/");
+    let (_, more) = rest(base, token, "GET", next, None).await;
     assert_eq!(more["done"], true);
     assert_eq!(more["records"][0]["Username"], "gainsight.integration@acme-practice.example");
-    let bad =
-        client().get(api("query")).query(&[("q", "SELECT Nope FROM User")]).bearer_auth(token).send().await.unwrap();
-    assert_eq!(bad.status(), 400);
-    assert_eq!(bad.json::<Value>().await.unwrap()[0]["errorCode"], "INVALID_FIELD");
-    let bad =
-        client().get(api("query")).query(&[("q", "SELEKT Id FROM User")]).bearer_auth(token).send().await.unwrap();
-    assert_eq!(bad.json::<Value>().await.unwrap()[0]["errorCode"], "MALFORMED_QUERY");
-    let d: Value = client()
-        .get(api("sobjects/PermissionSet/describe"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (status, bad) = rest(base, token, "GET", &q("SELECT Nope FROM User"), None).await;
+    assert_eq!(status, 400);
+    assert_eq!(bad[0]["errorCode"], "INVALID_FIELD");
+    let (_, bad) = rest(base, token, "GET", &q("SELEKT Id FROM User"), None).await;
+    assert_eq!(bad[0]["errorCode"], "MALFORMED_QUERY");
+    let (_, d) = rest(base, token, "GET", "sobjects/PermissionSet/describe", None).await;
     assert!(d["fields"].as_array().unwrap().iter().any(|f| f["name"] == "PermissionsApproveUninstalledConnectedApps"));
-    let tooling: Value = client()
-        .get(api("tooling/query"))
-        .query(&[(
-            "q",
-            "SELECT SubscriberPackage.Name, SubscriberPackageVersion.MajorVersion FROM InstalledSubscriberPackage",
-        )])
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let installed =
+        "SELECT SubscriberPackage.Name, SubscriberPackageVersion.MajorVersion FROM InstalledSubscriberPackage";
+    let (_, tooling) = rest(base, token, "GET", &format!("tooling/{}", q(installed)), None).await;
     assert_eq!(tooling["records"][0]["SubscriberPackage"]["Name"], "Gainsight Customer Success");
-    let composite: Value = client()
-        .post(api("composite"))
-        .bearer_auth(token)
-        .json(&json!({
+    let (_, composite) = rest(
+        base,
+        token,
+        "POST",
+        "composite",
+        Some(json!({
             "allOrNone": true,
             "compositeRequest": [
                 { "method": "POST", "url": "/services/data/v62.0/sobjects/PermissionSet", "referenceId": "ps",
@@ -296,42 +268,31 @@ async fn rest_api_answers_queries_describe_create_delete_and_composite() {
                   "body": { "PermissionSetId": "@{ps.id}", "AssigneeId": "0055g00000GSINT" } },
                 { "method": "GET", "url": "/services/data/v62.0/sobjects/PermissionSet/@{ps.id}?fields=Label", "referenceId": "read" }
             ]
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        })),
+    )
+    .await;
     let parts = composite["compositeResponse"].as_array().unwrap();
     assert_eq!(parts[0]["httpStatusCode"], 201, "{composite}");
     assert_eq!(parts[1]["httpStatusCode"], 201, "{composite}");
     assert_eq!(parts[2]["body"]["Label"], "Practice PS");
     let id = parts[1]["body"]["id"].as_str().unwrap();
-    let r = client()
-        .delete(api(&format!("sobjects/PermissionSetAssignment/{id}")))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    let (status, _) = rest(base, token, "DELETE", &format!("sobjects/PermissionSetAssignment/{id}"), None).await;
+    assert_eq!(status, 204);
     // allOrNone rolls back everything when one part fails.
-    let composite: Value = client()
-        .post(api("composite"))
-        .bearer_auth(token)
-        .json(&json!({
+    let (_, composite) = rest(
+        base,
+        token,
+        "POST",
+        "composite",
+        Some(json!({
             "allOrNone": true,
             "compositeRequest": [
                 { "method": "POST", "url": "/services/data/v62.0/sobjects/PermissionSet", "referenceId": "ps", "body": { "Name": "Rolled_Back", "Label": "x" } },
                 { "method": "POST", "url": "/services/data/v62.0/sobjects/PermissionSetAssignment", "referenceId": "psa", "body": { "PermissionSetId": "@{ps.id}" } }
             ]
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        })),
+    )
+    .await;
     assert_eq!(composite["compositeResponse"][1]["body"][0]["errorCode"], "REQUIRED_FIELD_MISSING");
     assert!(org.snapshot().all("PermissionSet").iter().all(|p| p["Name"] != "Rolled_Back"));
 }
