@@ -9,7 +9,10 @@ use crate::Org;
 /// Admits one API call made with `access_token`; returns the caller's user id.
 pub(crate) fn admit(org: &mut Org, access_token: &str) -> Result<String, SfError> {
     let access = session(org, access_token)?;
-    if !has_permission(&org.store, &access.user_id, "PermissionsApiEnabled") {
+    if crate::permissions::is_frozen(&org.store, &access.user_id) {
+        return Err(SfError::invalid_session());
+    }
+    if !has_permission(&org.store, &access.user_id, "ApiEnabled") {
         return Err(SfError::api_disabled());
     }
     crate::oauth_token::record_use(&mut org.store, &access.oauth_token);

@@ -41,7 +41,7 @@ fn installed(org: &Org, client_id: &str) -> bool {
 /// to grant it through a `SetupEntityAccess` row.
 pub(crate) fn check_access(org: &Org, client_id: &str, user_id: &str) -> Result<(), OAuthError> {
     if !installed(org, client_id) {
-        if has_permission(&org.store, user_id, "PermissionsApproveUninstalledConnectedApps") {
+        if has_permission(&org.store, user_id, "CanApproveUninstalledApps") {
             return Ok(());
         }
         return Err(("invalid_client", "app must be installed into org"));

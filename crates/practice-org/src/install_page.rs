@@ -81,7 +81,7 @@ async fn submit(State(state): State<Shared>, Form(f): Form<HashMap<String, Strin
             Some(("Please check your username and password. / ユーザー名とパスワードを確認してください。", false)),
         );
     };
-    if !has_permission(&org.store, &user, "PermissionsCustomizeApplication") {
+    if !has_permission(&org.store, &user, "CustomizeApplication") {
         return render(
             &org,
             &key,

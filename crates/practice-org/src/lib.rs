@@ -9,6 +9,7 @@ mod gainsight;
 mod html;
 mod install;
 mod install_page;
+mod metadata_api;
 mod oauth;
 mod oauth_token;
 mod permissions;
@@ -221,6 +222,7 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
         .merge(rest::routes())
         .merge(gainsight::routes())
         .merge(install_page::routes())
+        .merge(metadata_api::routes())
         .fallback(|| async { SfError::not_found().into_response() })
         .layer(middleware::from_fn_with_state(state.clone(), faults))
         .with_state(state.clone());
@@ -261,9 +263,12 @@ fn collapse_slashes(mut request: Request) -> Request {
     request
 }
 
-/// Applies the fault knobs: latency to everything; errors and limits to the REST API.
+/// Applies the fault knobs: latency to everything; errors and limits to the REST API and the
+/// Metadata API (whose calls count against the same daily limit), each in its own error shape.
 async fn faults(State(state): State<Shared>, request: Request, next: Next) -> Response {
-    let api = request.uri().path().starts_with("/services/data/v");
+    let path = request.uri().path();
+    let soap = path.starts_with("/services/Soap/");
+    let api = path.starts_with("/services/data/v") || soap;
     let (latency, fault) = {
         let mut org = lock(&state);
         let latency = org.faults.latency;
@@ -285,6 +290,7 @@ async fn faults(State(state): State<Shared>, request: Request, next: Next) -> Re
         tokio::time::sleep(latency).await;
     }
     match fault {
+        Some(e) if soap => metadata_api::fault(e.code, &e.message),
         Some(e) => e.into_response(),
         None => next.run(request).await,
     }

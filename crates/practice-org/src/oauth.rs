@@ -67,6 +67,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/services/oauth2/revoke", post(revoke))
         .route("/services/oauth2/userinfo", get(userinfo))
         .route("/id/{org}/{user}", get(identity))
+        .route(ERROR_PAGE_PATH, get(remote_access_error))
 }
 
 /// Why a token request or an authorization failed: the OAuth `error` and `error_description`.
@@ -123,14 +124,52 @@ struct AuthorizeParams {
     decision: Option<String>,
 }
 
-/// Salesforce answers a bad client or redirect with an error page, never a redirect.
-fn error_page(error: &str, description: &str) -> Response {
-    let body = format!(
-        "<!doctype html><meta charset=utf-8><title>Error</title><h1>error={}</h1><p>error_description={}</p>",
-        esc(error),
-        esc(description)
+/// Where Salesforce shows an OAuth error it will not send to the app.
+pub(crate) const ERROR_PAGE_PATH: &str = "/setup/secur/RemoteAccessErrorPage.apexp";
+
+/// Salesforce answers a bad client, a bad redirect, or an app that must be installed first by
+/// sending the browser to its own error page, never to the app's redirect URI, so an app
+/// waiting on its loopback listener hears nothing (domain reference section 4; the page's
+/// address as a public OAuth client's tests record it:
+/// `…/setup/secur/RemoteAccessErrorPage.apexp?error=invalid_client&error_description=app+must+be+installed+into+org&state=…`).
+fn error_page(error: &str, description: &str, state: Option<&str>) -> Response {
+    let mut url = url::Url::parse("http://practice.invalid").expect("a fixed URL");
+    url.set_path(ERROR_PAGE_PATH);
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("error", error).append_pair("error_description", description);
+        if let Some(s) = state.filter(|s| !s.is_empty()) {
+            q.append_pair("state", s);
+        }
+    }
+    let target = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+    Redirect::to(&target).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorPageParams {
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// The error page itself, worded as Salesforce's (`OAUTH_APPROVAL_ERROR_GENERIC` for an app
+/// that must be installed).
+async fn remote_access_error(Query(p): Query<ErrorPageParams>) -> Response {
+    let error = p.error.unwrap_or_default();
+    let description = p.error_description.unwrap_or_default();
+    let detail = if description.contains("must be installed") {
+        "OAUTH_APPROVAL_ERROR_GENERIC : An unexpected error has occured during authentication. Please try again."
+            .to_string()
+    } else {
+        format!("{error} : {description}")
+    };
+    let main = format!(
+        r#"<h1>Remote Access Authorization Error</h1>
+<p role="alert" id="oauth-error">We can't authorize you because of an OAuth error. For more information, contact your Salesforce administrator.</p>
+<p class="problem" id="oauth-error-detail">{}</p>"#,
+        esc(&detail)
     );
-    (StatusCode::BAD_REQUEST, Html(body)).into_response()
+    Html(page("Remote Access Authorization Error", 520, "", ORG_BANNER, &main)).into_response()
 }
 
 /// Redirect URIs the practice org accepts: loopback with a port, like a desktop client's
@@ -214,7 +253,7 @@ fn login_page(org: &Org, p: &AuthorizeParams, problem: Option<&str>) -> Response
 async fn authorize_page(State(state): State<Shared>, Query(p): Query<AuthorizeParams>) -> Response {
     let org = lock(&state);
     if let Err((error, description)) = check_client(&org, &p) {
-        return error_page(error, description);
+        return error_page(error, description, p.state.as_deref());
     }
     login_page(&org, &p, None)
 }
@@ -224,7 +263,7 @@ async fn authorize_submit(State(state): State<Shared>, Form(p): Form<AuthorizePa
     org.catch_up();
     let (client_id, redirect, challenge) = match check_client(&org, &p) {
         Ok(x) => x,
-        Err((error, description)) => return error_page(error, description),
+        Err((error, description)) => return error_page(error, description, p.state.as_deref()),
     };
     let answer = |params: &[(&str, &str)]| {
         let mut params = params.to_vec();
@@ -236,7 +275,8 @@ async fn authorize_submit(State(state): State<Shared>, Form(p): Form<AuthorizePa
     if p.decision.as_deref() == Some("deny") {
         return answer(&[("error", "access_denied"), ("error_description", "end-user denied authorization")]);
     }
-    // Salesforce's login page says no more for an inactive user than for a wrong password.
+    // Salesforce's login page says no more for an inactive or frozen user than for a wrong
+    // password.
     let Some(user_id) = active_user(&org, p.username.as_deref(), p.password.as_deref()) else {
         return login_page(
             &org,
@@ -244,8 +284,15 @@ async fn authorize_submit(State(state): State<Shared>, Form(p): Form<AuthorizePa
             Some("Please check your username and password. / ユーザー名とパスワードを確認してください。"),
         );
     };
-    if let Err((error, description)) = crate::connected_apps::check_access(&org, &client_id, &user_id) {
-        return answer(&[("error", error), ("error_description", description)]);
+    match crate::connected_apps::check_access(&org, &client_id, &user_id) {
+        Ok(()) => {}
+        // An app that must be installed first: Salesforce's own page, not the app.
+        Err((error, description)) if error == "invalid_client" => {
+            return error_page(error, description, p.state.as_deref())
+        }
+        // Whether Salesforce redirects an admin-approved-only refusal to the app is not
+        // recorded; the practice org does, so the app must handle both.
+        Err((error, description)) => return answer(&[("error", error), ("error_description", description)]),
     }
     let code = format!("aPrx{}", random_token(60));
     org.tokens
@@ -267,6 +314,7 @@ pub(crate) fn active_user(org: &Org, username: Option<&str>, password: Option<&s
         .find(|u| u["Username"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(username)))
         .filter(|u| u["IsActive"] == true)
         .and_then(|u| u["Id"].as_str().map(str::to_string))
+        .filter(|id| !crate::permissions::is_frozen(&org.store, id))
 }
 
 #[derive(Debug, Deserialize)]
@@ -392,6 +440,9 @@ async fn token(State(state): State<Shared>, Form(f): Form<TokenForm>) -> Respons
 
 fn refresh(org: &mut Org, token: String, client_id: Option<&str>) -> Result<Value, OAuthError> {
     let r = org.tokens.refresh.get(&token).cloned().ok_or(("invalid_grant", "expired access/refresh token"))?;
+    if crate::permissions::is_frozen(&org.store, &r.user_id) {
+        return Err(("invalid_grant", "expired access/refresh token"));
+    }
     if client_id.is_some_and(|c| c != r.client_id) {
         return Err(("invalid_client_id", "client identifier invalid"));
     }

@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use crate::oauth::{bearer, LATEST_VERSION};
 use crate::sf_error::SfError;
 use crate::soql::{parse, SelectItem};
-use crate::store::{attributes, Api};
+use crate::store::{attributes, Api, WriteKind};
 use crate::write_rules::Write;
 use crate::{lock, Org, Shared};
 
@@ -242,35 +242,75 @@ fn global_describe(org: &Org, api: Api, version: &str) -> Value {
     json!({ "encoding": "UTF-8", "maxBatchSize": 200, "sobjects": objects })
 }
 
+/// An sObject describe. PermissionSet's is the real one recorded in the corpus (with any field
+/// the scenario's org adds); others are built in the same shape, every field property and
+/// top-level key of the recording present, from the schema's fields.
 fn describe(org: &Org, object: &str, api: Api, version: &str) -> Result<(StatusCode, Value), SfError> {
     let (name, def) = org.store.schema().object(object, api)?;
+    if let Some(recorded) = &def.describe {
+        return Ok((StatusCode::OK, recorded.clone()));
+    }
+    let template = crate::store::recorded_describe("PermissionSet").expect("the recorded PermissionSet describe");
+    let field_template = template["fields"][0].clone();
     let fields: Vec<Value> = def
         .fields
         .iter()
         .map(|(f, ty)| {
             let lookup = def.lookups.iter().find(|(_, l)| &l.field == f);
-            json!({
-                "name": f, "label": f, "type": ty, "nillable": f != "Id",
-                "createable": def.writable(f), "updateable": def.writable(f),
-                "referenceTo": lookup.map(|(_, l)| vec![l.to.clone()]).unwrap_or_default(),
-                "relationshipName": lookup.map(|(r, _)| r.clone()),
-            })
+            let mut entry = field_template.clone();
+            let set = |entry: &mut Value, key: &str, value: Value| entry[key] = value;
+            set(&mut entry, "name", json!(f));
+            set(&mut entry, "label", json!(f));
+            set(&mut entry, "type", json!(ty));
+            set(&mut entry, "soapType", json!(soap_type(ty)));
+            set(&mut entry, "nillable", json!(f != "Id" && ty != "boolean"));
+            set(&mut entry, "createable", json!(def.writable(f, WriteKind::Create)));
+            set(&mut entry, "updateable", json!(def.writable(f, WriteKind::Update)));
+            set(&mut entry, "referenceTo", json!(lookup.map(|(_, l)| vec![l.to.clone()]).unwrap_or_default()));
+            set(&mut entry, "relationshipName", json!(lookup.map(|(r, _)| r.clone())));
+            set(&mut entry, "idLookup", json!(f == "Id"));
+            entry
         })
         .collect();
     let children: Vec<Value> = def
         .children
         .iter()
-        .map(|(r, c)| json!({ "childSObject": c.object, "field": c.field, "relationshipName": r }))
+        .map(|(r, c)| {
+            json!({
+                "cascadeDelete": false, "childSObject": c.object, "deprecatedAndHidden": false, "field": c.field,
+                "junctionIdListNames": [], "junctionReferenceTo": [], "relationshipName": r, "restrictedDelete": false,
+            })
+        })
         .collect();
-    Ok((
-        StatusCode::OK,
-        json!({
-            "name": name, "label": name, "keyPrefix": def.prefix, "queryable": true,
-            "createable": !def.read_only, "deletable": !def.read_only, "custom": false,
-            "fields": fields, "childRelationships": children,
-            "urls": { "describe": format!("/services/data/v{version}/sobjects/{name}/describe") },
-        }),
-    ))
+    let mut body = template;
+    body["name"] = json!(name);
+    body["label"] = json!(name);
+    body["labelPlural"] = json!(name);
+    body["keyPrefix"] = json!(def.prefix);
+    body["createable"] = json!(!def.read_only && !def.update_only);
+    body["deletable"] = json!(!def.read_only && !def.update_only);
+    body["updateable"] = json!(!def.read_only);
+    body["custom"] = json!(false);
+    body["fields"] = Value::Array(fields);
+    body["childRelationships"] = Value::Array(children);
+    let base = format!("/services/data/v{version}/sobjects/{name}");
+    body["urls"] = json!({
+        "describe": format!("{base}/describe"), "rowTemplate": format!("{base}/{{ID}}"), "sobject": base,
+    });
+    Ok((StatusCode::OK, body))
+}
+
+/// The SOAP type describe gives for a field type.
+fn soap_type(ty: &str) -> &'static str {
+    match ty {
+        "id" | "reference" => "tns:ID",
+        "boolean" => "xsd:boolean",
+        "datetime" => "xsd:dateTime",
+        "date" => "xsd:date",
+        "int" => "xsd:int",
+        "double" | "currency" | "percent" => "xsd:double",
+        _ => "xsd:string",
+    }
 }
 
 /// The fields of a create or update body.

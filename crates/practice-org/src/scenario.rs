@@ -14,6 +14,8 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("already-fixed", include_str!("../data/scenarios/already-fixed.json")),
     ("app-admin-approved", include_str!("../data/scenarios/app-admin-approved.json")),
     ("install-fails", include_str!("../data/scenarios/install-fails.json")),
+    ("production-us-revoked-field", include_str!("../data/scenarios/production-us-revoked-field.json")),
+    ("integration-user-frozen", include_str!("../data/scenarios/integration-user-frozen.json")),
 ];
 
 /// The scenario a newcomer starts with.
@@ -48,6 +50,29 @@ pub struct GainsightDef {
     pub access_key: String,
 }
 
+/// What only the Metadata API sees of the org.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MetadataDef {
+    /// User permissions by permission set id (metadata names, e.g. `CanApproveUninstalledApps`);
+    /// where the org has a field for one, it is set through the field.
+    #[serde(default)]
+    pub user_permissions: BTreeMap<String, Vec<String>>,
+    /// Profiles whose metadata name is not their label, by id (System Administrator is `Admin`).
+    #[serde(default)]
+    pub profile_names: BTreeMap<String, String>,
+}
+
+/// A field this scenario's org has that the recorded describe lacks.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AddedField {
+    /// API name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// The recorded field whose properties it shares.
+    pub like: String,
+}
+
 /// A user's practice credentials.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Login {
@@ -80,6 +105,12 @@ pub struct Scenario {
     pub install: crate::install::InstallBehaviour,
     /// The practice Gainsight tenant.
     pub gainsight: GainsightDef,
+    /// What the Metadata API sees.
+    #[serde(default)]
+    pub metadata: MetadataDef,
+    /// Fields this org has beyond the recorded describes, by object.
+    #[serde(default)]
+    pub describe_adds: BTreeMap<String, Vec<AddedField>>,
 }
 
 impl Scenario {
@@ -102,9 +133,36 @@ impl Scenario {
         Ok(s)
     }
 
-    /// The scenario's records in a fresh store.
+    /// The scenario's records in a fresh store, over the recorded schema with this org's own
+    /// added fields.
     pub fn store(&self) -> Result<Store, String> {
-        Store::new(Schema::shipped(), self.records.clone())
+        let mut schema = Schema::shipped();
+        for (object, fields) in &self.describe_adds {
+            let def = schema.objects.get_mut(object).ok_or_else(|| format!("describe_adds: no object {object}"))?;
+            for f in fields {
+                def.add_described_field(&f.name, &f.label, &f.like)?;
+            }
+        }
+        let mut store = Store::new(schema, self.records.clone())?;
+        for (set, names) in &self.metadata.user_permissions {
+            if store.get("PermissionSet", set).is_none() {
+                return Err(format!("metadata.user_permissions: no permission set {set}"));
+            }
+            for name in names {
+                store.grant_user_permission(set, name, true);
+            }
+        }
+        Ok(store)
+    }
+
+    /// A profile's metadata name: the scenario's, else its label.
+    pub fn profile_metadata_name(&self, id: &str, label: &str) -> String {
+        self.metadata
+            .profile_names
+            .iter()
+            .find(|(k, _)| k.get(..15) == id.get(..15))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| label.to_string())
     }
 }
 

@@ -32,8 +32,18 @@ pub struct ObjectDef {
     pub prefix: String,
     /// The APIs that serve it.
     pub apis: Vec<Api>,
-    /// Field name to SOAP type.
+    /// Field name to SOAP type (for an object with a recorded describe, filled from it).
+    #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    /// The object whose real describe, recorded in the corpus, gives its fields.
+    #[serde(default)]
+    pub recorded_describe: Option<String>,
+    /// The recorded describe (with any fields a scenario adds), served as it is.
+    #[serde(skip)]
+    pub describe: Option<Value>,
+    /// Whether the API may only update it (no create, no delete), like `UserLogin`.
+    #[serde(default)]
+    pub update_only: bool,
     /// Lookup relationship name to its field and target object.
     #[serde(default)]
     pub lookups: BTreeMap<String, Lookup>,
@@ -48,11 +58,41 @@ pub struct ObjectDef {
     pub system_fields: Vec<String>,
 }
 
+/// A create or an update, which describe allows field by field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteKind {
+    /// `POST`.
+    Create,
+    /// `PATCH`.
+    Update,
+}
+
 impl ObjectDef {
-    /// Whether the API may write the field: not on a read-only object, not the id, and not a
-    /// field the org sets itself.
-    pub fn writable(&self, field: &str) -> bool {
+    /// Whether the API may write the field: for a recorded describe, what it says of the
+    /// field; otherwise not on a read-only object, not the id, and not a field the org sets.
+    pub fn writable(&self, field: &str, kind: WriteKind) -> bool {
+        if let Some(entry) = self.described_field(field) {
+            let key = if kind == WriteKind::Create { "createable" } else { "updateable" };
+            return entry[key] == Value::Bool(true);
+        }
         !self.read_only && field != "Id" && field != "CreatedDate" && !self.system_fields.iter().any(|f| f == field)
+    }
+
+    /// A field's entry in the recorded describe.
+    pub fn described_field(&self, field: &str) -> Option<&Value> {
+        self.describe.as_ref()?["fields"].as_array()?.iter().find(|f| f["name"] == field)
+    }
+
+    /// Adds a field to a recorded describe, its properties copied from a sibling `like` field
+    /// (for scenarios whose org has a field the recording lacks).
+    pub fn add_described_field(&mut self, name: &str, label: &str, like: &str) -> Result<(), String> {
+        let mut entry = self.described_field(like).cloned().ok_or_else(|| format!("no field {like} to copy"))?;
+        entry["name"] = json!(name);
+        entry["label"] = json!(label);
+        let ty = entry["type"].as_str().unwrap_or("string").to_string();
+        self.describe.as_mut().and_then(|d| d["fields"].as_array_mut()).expect("a recorded describe").push(entry);
+        self.fields.insert(name.to_string(), ty);
+        Ok(())
     }
 }
 
@@ -82,9 +122,20 @@ pub struct Schema {
 }
 
 impl Schema {
-    /// The schema shipped with the practice org.
+    /// The schema shipped with the practice org, recorded describes filled in.
     pub fn shipped() -> Schema {
-        serde_json::from_str(include_str!("../data/schema.json")).expect("schema.json is checked by a unit test")
+        let mut schema: Schema =
+            serde_json::from_str(include_str!("../data/schema.json")).expect("schema.json is checked by a unit test");
+        for def in schema.objects.values_mut() {
+            let Some(object) = def.recorded_describe.clone() else { continue };
+            let describe = recorded_describe(&object).expect("every recorded describe named is in the corpus");
+            for field in describe["fields"].as_array().into_iter().flatten() {
+                let name = field["name"].as_str().unwrap_or_default().to_string();
+                def.fields.insert(name, field["type"].as_str().unwrap_or("string").to_string());
+            }
+            def.describe = Some(describe);
+        }
+        schema
     }
 
     /// The canonical object name, case-insensitively, when `api` serves it.
@@ -101,6 +152,16 @@ impl Schema {
     }
 }
 
+/// A real describe recorded in the corpus, by object.
+pub fn recorded_describe(object: &str) -> Option<Value> {
+    let recording = match object {
+        "PermissionSet" => include_str!("../../../corpus/salesforce/describe-permissionset.json"),
+        _ => return None,
+    };
+    let recording: Value = serde_json::from_str(recording).ok()?;
+    Some(recording["response"]["body"].clone())
+}
+
 fn canonical<'a, V>(map: &'a BTreeMap<String, V>, name: &str) -> Option<(&'a str, &'a V)> {
     map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(k, v)| (k.as_str(), v))
 }
@@ -111,13 +172,16 @@ pub struct Store {
     schema: Schema,
     records: HashMap<String, Vec<Record>>,
     next_id: u64,
+    /// User permissions of permission sets (by 18-character id) that this org has no
+    /// PermissionSet field for: only the Metadata API sees and sets them.
+    metadata_permissions: HashMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl Store {
     /// Builds the store from a scenario's records, normalizing every id to 18 characters and
     /// checking every field against the schema.
     pub fn new(schema: Schema, records: BTreeMap<String, Vec<Record>>) -> Result<Store, String> {
-        let mut store = Store { schema, records: HashMap::new(), next_id: 1 };
+        let mut store = Store { schema, records: HashMap::new(), next_id: 1, metadata_permissions: HashMap::new() };
         for (object, rows) in records {
             let def = store.schema.objects.get(&object).ok_or_else(|| format!("unknown object {object}"))?.clone();
             let mut normalized = Vec::new();
@@ -130,14 +194,70 @@ impl Store {
                         }
                     }
                 }
-                for field in def.fields.keys() {
-                    row.entry(field.clone()).or_insert(Value::Null);
-                }
+                fill_absent(&def, &mut row);
                 normalized.push(row);
             }
             store.records.insert(object, normalized);
         }
+        store.open_user_logins();
         Ok(store)
+    }
+
+    /// Every user has a `UserLogin` row, as in a real org.
+    fn open_user_logins(&mut self) {
+        if !self.schema.objects.contains_key("UserLogin") {
+            return;
+        }
+        let users: Vec<String> = self.all("User").iter().filter_map(|u| u["Id"].as_str().map(str::to_string)).collect();
+        for user in users {
+            if self.all("UserLogin").iter().any(|l| l["UserId"] == user.as_str()) {
+                continue;
+            }
+            let id = self.new_record_id("UserLogin");
+            let row: Record =
+                [("Id", json!(id)), ("UserId", json!(user))].into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            self.put("UserLogin", row);
+        }
+    }
+
+    /// Grants a user permission to a permission set: through its field where this org's
+    /// PermissionSet has one (`Permissions<name>`), else as a metadata-only permission.
+    pub fn grant_user_permission(&mut self, set_id: &str, name: &str, on: bool) {
+        let Ok(id) = SalesforceId::parse(set_id) else { return };
+        let id = id.to_string();
+        let field = format!("Permissions{name}");
+        if self.schema.def("PermissionSet").fields.contains_key(&field) {
+            let mut fields = Map::new();
+            fields.insert(field, Value::Bool(on));
+            self.update("PermissionSet", &id, &fields);
+        } else if on {
+            self.metadata_permissions.entry(id).or_default().insert(name.to_string());
+        } else if let Some(names) = self.metadata_permissions.get_mut(&id) {
+            names.remove(name);
+        }
+    }
+
+    /// Whether a permission set grants the user permission `name` (its metadata name).
+    pub fn set_grants(&self, set: &Record, name: &str) -> bool {
+        let field = format!("Permissions{name}");
+        if self.schema.def("PermissionSet").fields.contains_key(&field) {
+            return set.get(&field) == Some(&Value::Bool(true));
+        }
+        let id = set.get("Id").and_then(Value::as_str).unwrap_or_default();
+        self.metadata_permissions.get(id).is_some_and(|n| n.contains(name))
+    }
+
+    /// Every user permission a permission set grants, by metadata name.
+    pub fn user_permissions(&self, set: &Record) -> Vec<String> {
+        let mut names: Vec<String> = set
+            .iter()
+            .filter(|(k, v)| k.starts_with("Permissions") && **v == Value::Bool(true))
+            .map(|(k, _)| k["Permissions".len()..].to_string())
+            .collect();
+        let id = set.get("Id").and_then(Value::as_str).unwrap_or_default();
+        names.extend(self.metadata_permissions.get(id).into_iter().flatten().cloned());
+        names.sort();
+        names
     }
 
     /// The schema.
@@ -169,15 +289,16 @@ impl Store {
         if def.read_only {
             return Err(SfError::invalid_type_for_operation("inserted", object));
         }
-        let mut row = self.checked(object, &def, fields)?;
+        if def.update_only {
+            return Err(SfError::invalid_type_for_operation("inserted", object));
+        }
+        let mut row = self.checked(object, &def, fields, WriteKind::Create)?;
         let id = self.new_id(&def.prefix);
         row.insert("Id".into(), Value::String(id.clone()));
         if def.fields.contains_key("CreatedDate") {
             row.insert("CreatedDate".into(), Value::String(time::format_ms(time::now_ms())));
         }
-        for field in def.fields.keys() {
-            row.entry(field.clone()).or_insert(Value::Null);
-        }
+        fill_absent(&def, &mut row);
         self.records.entry(object.to_string()).or_default().push(row);
         Ok(id)
     }
@@ -190,20 +311,26 @@ impl Store {
         }
         let id = self.get(object, id).and_then(|r| r.get("Id")).and_then(Value::as_str).map(str::to_string);
         let id = id.ok_or_else(SfError::not_found)?;
-        let fields = self.checked(object, &def, fields)?;
+        let fields = self.checked(object, &def, fields, WriteKind::Update)?;
         self.update(object, &id, &fields);
         Ok(())
     }
 
     /// Canonical field names and normalized values for a write, or the error Salesforce gives.
-    fn checked(&self, object: &str, def: &ObjectDef, fields: &Map<String, Value>) -> Result<Record, SfError> {
+    fn checked(
+        &self,
+        object: &str,
+        def: &ObjectDef,
+        fields: &Map<String, Value>,
+        kind: WriteKind,
+    ) -> Result<Record, SfError> {
         let mut row = Record::new();
         for (name, value) in fields {
             let (field, ty) = canonical(&def.fields, name).ok_or_else(|| SfError::invalid_field_write(name, object))?;
             if field == "Id" {
                 return Err(SfError::invalid_field_write(name, object));
             }
-            if !def.writable(field) {
+            if !def.writable(field, kind) {
                 return Err(SfError::not_writable(field));
             }
             let value = match (ty.as_str(), value) {
@@ -221,11 +348,9 @@ impl Store {
         Ok(row)
     }
 
-    /// Adds a record as the org itself would (no API rules), filling absent fields with null.
+    /// Adds a record as the org itself would (no API rules), filling absent fields.
     pub fn put(&mut self, object: &str, mut row: Record) {
-        for field in self.schema.def(object).fields.keys() {
-            row.entry(field.clone()).or_insert(Value::Null);
-        }
+        fill_absent(self.schema.def(object), &mut row);
         self.records.entry(object.to_string()).or_default().push(row);
     }
 
@@ -251,7 +376,8 @@ impl Store {
 
     /// Deletes a record through the API.
     pub fn delete(&mut self, object: &str, id: &str) -> Result<(), SfError> {
-        if self.schema.def(object).read_only {
+        let def = self.schema.def(object);
+        if def.read_only || def.update_only {
             return Err(SfError::invalid_type_for_operation("deleted", object));
         }
         // The objects served are setup objects, deleted for good (no recycle bin), so an id
@@ -270,6 +396,7 @@ impl Store {
         let rows = self.records.entry(object.to_string()).or_default();
         let before = rows.len();
         rows.retain(|r| r.get("Id").and_then(Value::as_str) != Some(id.as_str()));
+        self.metadata_permissions.remove(&id);
         rows.len() != before
     }
 
@@ -513,6 +640,15 @@ impl Store {
     }
 }
 
+/// Fills the fields a row does not set: `false` for a boolean (Salesforce never answers null
+/// for one, `corpus/salesforce/describe-permissionset.json` marks them not nillable), null for
+/// anything else.
+fn fill_absent(def: &ObjectDef, row: &mut Record) {
+    for (field, ty) in &def.fields {
+        row.entry(field.clone()).or_insert(if ty == "boolean" { Value::Bool(false) } else { Value::Null });
+    }
+}
+
 fn canonical_value<'a>(m: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
     m.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v)
 }
@@ -604,9 +740,10 @@ mod tests {
             users[0]["PermissionSetAssignments"]["records"][0]["PermissionSet"]["Label"],
             "Gainsight Integration"
         );
-        let sets = q(&s, "SELECT Id, PermissionsApproveUninstalledConnectedApps FROM PermissionSet WHERE Id IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '0055g00000GSINT')");
+        let sets = q(&s, "SELECT Id, PermissionsApiEnabled, PermissionsModifyAllData FROM PermissionSet WHERE Id IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '0055g00000GSINT')");
         assert_eq!(sets.len(), 1);
-        assert_eq!(sets[0]["PermissionsApproveUninstalledConnectedApps"], false);
+        assert_eq!(sets[0]["PermissionsModifyAllData"], false);
+        assert_eq!(sets[0]["PermissionsApiEnabled"], true);
     }
 
     #[test]

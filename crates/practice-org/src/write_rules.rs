@@ -20,8 +20,8 @@ pub(crate) enum Write<'a> {
 /// The permission a caller needs to write an object, when it needs one.
 fn required_permission(object: &str, write: &Write) -> Option<&'static str> {
     match (object, write) {
-        ("PermissionSet" | "PermissionSetAssignment" | "SetupEntityAccess", _) => Some("PermissionsManageUsers"),
-        ("PackageInstallRequest", Write::Create(_)) => Some("PermissionsCustomizeApplication"),
+        ("PermissionSet" | "PermissionSetAssignment" | "SetupEntityAccess", _) => Some("ManageUsers"),
+        ("PackageInstallRequest", Write::Create(_)) => Some("CustomizeApplication"),
         _ => None,
     }
 }

@@ -170,14 +170,31 @@ async fn wrong_verifier_reused_code_and_wrong_redirect_are_refused() {
 }
 
 #[tokio::test]
-async fn uninstalled_app_is_blocked_for_a_user_without_the_permission() {
+async fn uninstalled_app_sends_the_browser_to_salesforces_error_page_not_to_the_app() {
     let org = start(Config::new("production-us-revoked")).await.unwrap();
-    let pairs =
-        authorize(org.url(), "PlatformCLI", "gainsight.integration@acme-practice.example", "Practice-Integration-1")
-            .await;
-    assert_eq!(get(&pairs, "error"), Some("invalid_client"));
-    assert_eq!(get(&pairs, "error_description"), Some("app must be installed into org"));
-    assert_eq!(get(&pairs, "state"), Some("st-123"));
+    let c = challenge();
+    let form = [
+        ("response_type", "code"),
+        ("client_id", "PlatformCLI"),
+        ("redirect_uri", REDIRECT),
+        ("state", "st-123"),
+        ("code_challenge", c.as_str()),
+        ("code_challenge_method", "S256"),
+        ("username", "gainsight.integration@acme-practice.example"),
+        ("password", "Practice-Integration-1"),
+        ("decision", "allow"),
+    ];
+    let r = client().post(format!("{}/services/oauth2/authorize", org.url())).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let page = location(&r);
+    assert_eq!(
+        page,
+        "/setup/secur/RemoteAccessErrorPage.apexp?error=invalid_client&error_description=app+must+be+installed+into+org&state=st-123"
+    );
+    let shown = client().get(format!("{}{page}", org.url())).send().await.unwrap();
+    assert_eq!(shown.status(), 200);
+    let text = shown.text().await.unwrap();
+    assert!(text.contains("OAUTH_APPROVAL_ERROR_GENERIC") && text.contains("We can't authorize you"), "{text}");
     // An installed app is not blocked.
     let pairs = authorize(
         org.url(),
@@ -249,7 +266,11 @@ async fn rest_api_answers_queries_describe_create_delete_and_composite() {
     let (_, bad) = rest(base, token, "GET", &q("SELEKT Id FROM User"), None).await;
     assert_eq!(bad[0]["errorCode"], "MALFORMED_QUERY");
     let (_, d) = rest(base, token, "GET", "sobjects/PermissionSet/describe", None).await;
-    assert!(d["fields"].as_array().unwrap().iter().any(|f| f["name"] == "PermissionsApproveUninstalledConnectedApps"));
+    // PermissionSet's describe is the real one recorded at API v63.0.
+    let fields = d["fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 436);
+    assert!(fields.iter().any(|f| f["name"] == "PermissionsApiEnabled" && f["label"] == "API Enabled"));
+    assert!(!fields.iter().any(|f| f["name"] == "PermissionsCanApproveUninstalledApps"));
     let installed =
         "SELECT SubscriberPackage.Name, SubscriberPackageVersion.MajorVersion FROM InstalledSubscriberPackage";
     let (_, tooling) = rest(base, token, "GET", &format!("tooling/{}", q(installed)), None).await;
@@ -263,7 +284,7 @@ async fn rest_api_answers_queries_describe_create_delete_and_composite() {
             "allOrNone": true,
             "compositeRequest": [
                 { "method": "POST", "url": "/services/data/v62.0/sobjects/PermissionSet", "referenceId": "ps",
-                  "body": { "Name": "Practice_PS", "Label": "Practice PS", "PermissionsApproveUninstalledConnectedApps": true } },
+                  "body": { "Name": "Practice_PS", "Label": "Practice PS", "PermissionsApiEnabled": true } },
                 { "method": "POST", "url": "/services/data/v62.0/sobjects/PermissionSetAssignment", "referenceId": "psa",
                   "body": { "PermissionSetId": "@{ps.id}", "AssigneeId": "0055g00000GSINT" } },
                 { "method": "GET", "url": "/services/data/v62.0/sobjects/PermissionSet/@{ps.id}?fields=Label", "referenceId": "read" }
@@ -399,11 +420,7 @@ async fn a_caller_without_manage_users_cannot_write_permissions_or_install_packa
     let token = access(&sign_in_integration(org.url()).await).to_string();
     let writes = [
         ("POST", "sobjects/PermissionSet", json!({ "Name": "Sneaky", "Label": "Sneaky" })),
-        (
-            "PATCH",
-            "sobjects/PermissionSet/0PS5g00000GSPRF",
-            json!({ "PermissionsApproveUninstalledConnectedApps": true }),
-        ),
+        ("PATCH", "sobjects/PermissionSet/0PS5g00000GSPRF", json!({ "PermissionsApiEnabled": true })),
         (
             "POST",
             "sobjects/PermissionSetAssignment",
@@ -619,9 +636,13 @@ async fn reauthorize_gainsight(org: &practice_org::RunningOrg, username: &str, p
     let posted = http.post(format!("{}/services/oauth2/authorize", org.url())).form(&form).send().await.unwrap();
     assert_eq!(posted.status(), 303);
     let back = location(&posted);
-    assert!(back.starts_with(&callback), "{back}");
-    let r = http.get(back).send().await.unwrap();
-    assert_eq!((r.status().as_u16(), location(&r)), (303, "/practice/gainsight/connectors".to_string()));
+    // A blocked app ends on Salesforce's own error page: the tenant never hears of it.
+    if back.starts_with(&callback) {
+        let r = http.get(back).send().await.unwrap();
+        assert_eq!((r.status().as_u16(), location(&r)), (303, "/practice/gainsight/connectors".to_string()));
+    } else {
+        assert!(back.starts_with("/setup/secur/RemoteAccessErrorPage.apexp?error="), "{back}");
+    }
     http.get(org.gainsight_connectors_url()).send().await.unwrap().text().await.unwrap()
 }
 
@@ -632,10 +653,9 @@ async fn the_practice_gainsight_tenant_reauthorizes_its_connection_end_to_end() 
     assert!(page.contains("Connectors 2.0") && page.contains("Practice") && page.contains("練習用"), "{page}");
     assert!(page.contains("Authorization required") && page.contains("id=\"reauthorize\""));
     assert!(page.contains("Re-authorize / 再認証"));
-    // Before the fix, Salesforce refuses and the page says why.
+    // Before the fix, Salesforce shows its error page and the connection stays unauthorized.
     let page = reauthorize_gainsight(&org, INTEGRATION, "Practice-Integration-1").await;
-    assert!(page.contains("Salesforce refused: app must be installed into org"), "{page}");
-    assert!(page.contains("Authorization required"));
+    assert!(page.contains("Authorization required"), "{page}");
     // The admin installs the package, as Reconnect does.
     let admin = access(&sign_in(org.url()).await).to_string();
     let install = json!({ "SubscriberPackageVersionKey": "04tg50000000tZD", "SecurityType": "None", "NameConflictResolution": "Block" });

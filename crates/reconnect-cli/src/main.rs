@@ -69,7 +69,12 @@ enum Command {
     /// Show the signed-in org's facts, read from its API.
     Whoami,
     /// Sign out: revoke the refresh token at Salesforce and delete it from the keychain.
-    Logout,
+    Logout {
+        /// Remove the tokens from this computer without revoking them (when Salesforce cannot
+        /// be reached); then revoke the app's access in Setup › Connected Apps OAuth Usage.
+        #[arg(long)]
+        forget: bool,
+    },
     /// Run the practice org: a Salesforce-compatible org on loopback for training and tests.
     PracticeOrg {
         /// Scenario: production-us-revoked, eu-sandbox or already-fixed.
@@ -288,7 +293,7 @@ async fn main() -> ExitCode {
             LinkCommand::Check { link } => link_commands::check(&out, &link),
         },
         Command::Whoami => session_commands::whoami(&out).await,
-        Command::Logout => session_commands::logout(&out).await,
+        Command::Logout { forget } => session_commands::logout(&out, forget).await,
         Command::PracticeOrg { scenario, addr, latency_ms, error_share, session_ttl, request_limit } => {
             let faults = practice_org::Faults {
                 latency: std::time::Duration::from_millis(latency_ms),

@@ -7,12 +7,14 @@ use std::sync::Arc;
 use reconnect_core::accounts::{Accounts, SessionRecord};
 use reconnect_core::browser::SystemBrowser;
 use reconnect_core::keychain::OsKeychain;
+use reconnect_core::oauth::error_page;
 use reconnect_core::oauth::loopback::SIGN_IN_TIMEOUT;
 use reconnect_core::oauth::server::sign_in_server;
 use reconnect_core::oauth::settings::SignInSettings;
 use reconnect_core::salesforce::org_facts::OrgFacts;
 use reconnect_core::Error;
 use serde_json::json;
+use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::output::Out;
 
@@ -65,14 +67,25 @@ pub async fn login(
     let run = async {
         let server = sign_in_server(org)?;
         let accounts = accounts()?;
-        let browser = SystemBrowser;
-        let opener: Option<&dyn reconnect_core::browser::BrowserOpener> =
-            if no_browser { None } else { Some(&browser) };
-        let show = |url: &str| {
-            eprintln!("{}", out.l(if no_browser { "cli.open_this_link" } else { "cli.browser_opening" }));
-            eprintln!("  {url}");
-        };
-        accounts.sign_in(&server, &settings, opener, show, SIGN_IN_TIMEOUT).await
+        let sign_in = accounts.begin(&server, &settings).await?;
+        let authorize_url = sign_in.authorize_url().to_string();
+        eprintln!("{}", out.l(if no_browser { "cli.open_this_link" } else { "cli.browser_opening" }));
+        eprintln!("  {authorize_url}");
+        if !no_browser {
+            // The link is printed, so a browser that does not open is not fatal.
+            let _ = sign_in.open_browser(&SystemBrowser);
+        }
+        // Salesforce shows some refusals on its own page and never comes back: say which, and
+        // take the page's address on standard input instead of waiting in silence.
+        let l = out.language;
+        for line in error_page::help(&settings.redirect_uri(sign_in.port())) {
+            eprintln!("  - {}", line.get(l));
+        }
+        eprintln!("{}", out.l("cli.paste_error_page"));
+        tokio::select! {
+            result = accounts.complete(sign_in, &settings, SIGN_IN_TIMEOUT) => result,
+            pasted = pasted_error_page(out, &authorize_url) => Err(pasted),
+        }
     };
     match run.await {
         Ok(record) => {
@@ -81,6 +94,26 @@ pub async fn login(
         }
         Err(e) => out.fail(&e),
     }
+}
+
+/// Reads standard input until a line is the address of Salesforce's error page for this
+/// sign-in, and gives the error it means. Other lines are answered and the wait goes on; at
+/// the end of input it waits for the browser alone.
+async fn pasted_error_page(out: &Out, authorize_url: &str) -> Error {
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match error_page::routed_error(&line, authorize_url) {
+            Error::NotAnErrorPage => {
+                let m = Error::NotAnErrorPage.user_message();
+                eprintln!("{} {}", m.what.get(out.language), m.next.get(out.language));
+            }
+            routed => return routed,
+        }
+    }
+    std::future::pending().await
 }
 
 pub async fn whoami(out: &Out) -> ExitCode {
@@ -98,8 +131,15 @@ pub async fn whoami(out: &Out) -> ExitCode {
     }
 }
 
-pub async fn logout(out: &Out) -> ExitCode {
-    let run = async { accounts()?.sign_out().await };
+pub async fn logout(out: &Out, forget: bool) -> ExitCode {
+    let run = async {
+        let accounts = accounts()?;
+        if forget {
+            accounts.forget()
+        } else {
+            accounts.sign_out().await
+        }
+    };
     match run.await {
         Ok(Some(record)) => {
             if out.json {

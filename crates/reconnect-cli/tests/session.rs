@@ -43,11 +43,19 @@ impl Drop for PracticeOrg {
 }
 
 fn practice_org(config: &Path) -> PracticeOrg {
-    let mut child = reconnect(config).args(["practice-org", "--json"]).stdout(Stdio::piped()).spawn().unwrap();
+    practice_org_of(config, "production-us-revoked")
+}
+
+fn practice_org_of(config: &Path, scenario: &str) -> PracticeOrg {
+    let mut child = reconnect(config)
+        .args(["practice-org", "--json", "--scenario", scenario])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
-    assert_eq!(v["scenario"], "production-us-revoked");
+    assert_eq!(v["scenario"], scenario);
     PracticeOrg {
         child,
         url: v["url"].as_str().unwrap().to_string(),
@@ -55,8 +63,9 @@ fn practice_org(config: &Path) -> PracticeOrg {
     }
 }
 
-/// Fills the practice org's login form over HTTP and follows the redirect to the CLI.
-fn browser(authorize_url: &str, username: &str, password: &str) {
+/// Fills the practice org's login form over HTTP and follows the redirect: to the CLI, or to
+/// Salesforce's error page. Returns the address it ended on.
+fn browser(authorize_url: &str, username: &str, password: &str) -> String {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -74,8 +83,10 @@ fn browser(authorize_url: &str, username: &str, password: &str) {
             .await
             .unwrap();
         let back = r.headers()["location"].to_str().unwrap().to_string();
-        http.get(back).send().await.unwrap();
-    });
+        let back = if back.starts_with('/') { format!("{}{back}", url.origin().ascii_serialization()) } else { back };
+        http.get(&back).send().await.unwrap();
+        back
+    })
 }
 
 struct Run {
@@ -89,16 +100,22 @@ fn free_port() -> u16 {
 }
 
 /// `reconnect login --no-browser`, answered by the HTTP "browser" as soon as it prints the link.
+/// When the browser ends on Salesforce's error page, its address is pasted into the CLI, as
+/// the CLI asks.
 fn login(config: &Path, org: &str, who: (&str, &str)) -> Run {
+    use std::io::Write;
     let port = free_port().to_string();
     let mut child = reconnect(config)
         .args(["login", "--org", org, "--no-browser", "--port", &port, "--json"])
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut seen = String::new();
+    let mut landed = None;
     loop {
         let mut line = String::new();
         if stderr.read_line(&mut line).unwrap() == 0 {
@@ -106,10 +123,16 @@ fn login(config: &Path, org: &str, who: (&str, &str)) -> Run {
         }
         seen.push_str(&line);
         if let Some(url) = line.trim().strip_prefix("http").map(|rest| format!("http{rest}")) {
-            browser(&url, who.0, who.1);
+            landed = Some(browser(&url, who.0, who.1));
+        }
+        if line.contains("paste its address here") {
             break;
         }
     }
+    if let Some(page) = landed.filter(|l| l.contains("RemoteAccessErrorPage")) {
+        writeln!(stdin, "{page}").unwrap();
+    }
+    drop(stdin);
     let mut rest = String::new();
     stderr.read_to_string(&mut rest).unwrap();
     seen.push_str(&rest);
@@ -170,6 +193,8 @@ fn cli_signs_in_reads_the_org_signs_out_and_leaks_no_token() {
     let blocked =
         login(config.path(), &org.url, ("gainsight.integration@acme-practice.example", "Practice-Integration-1"));
     assert_eq!(blocked.code, 2);
+    // The CLI explained the error page before waiting, then read the pasted address.
+    assert!(blocked.stderr.contains("OAUTH_APPROVAL_ERROR_GENERIC"), "{}", blocked.stderr);
     // With --json the error is JSON on stdout, in both languages.
     let error: Value = serde_json::from_str(&blocked.stdout).unwrap();
     assert!(error["error"]["what"]["en"].as_str().unwrap().contains("not installed in this org"), "{error}");
@@ -285,11 +310,20 @@ fn cli_diagnoses_fixes_installs_verifies_reports_and_undoes_with_exit_codes_for_
     assert_eq!(diagnosed.code, 1, "a failed check: {}", diagnosed.stderr);
     let d: Value = serde_json::from_str(&diagnosed.stdout).unwrap();
     assert_eq!(d["passed"], false);
+    // The org's describe has no field for the permission: its metadata name, and the path.
+    let human = run(config.path(), &["diagnose", "--user", USER]);
+    assert!(
+        human.stdout.contains("CanApproveUninstalledApps") && human.stdout.contains("through the Metadata API"),
+        "{}",
+        human.stdout
+    );
 
     let dry = run(config.path(), &["fix", "--user", USER, "--dry-run"]);
     assert_eq!(dry.code, 1, "changes pending: {}", dry.stderr);
     assert!(
-        dry.stdout.contains("dry run") && dry.stdout.contains("PermissionsApproveUninstalledConnectedApps = true"),
+        dry.stdout.contains("dry run")
+            && dry.stdout.contains("Create permission set through the Metadata API")
+            && dry.stdout.contains("userPermissions CanApproveUninstalledApps = true"),
         "{}",
         dry.stdout
     );
@@ -370,4 +404,32 @@ fn cli_diagnoses_fixes_installs_verifies_reports_and_undoes_with_exit_codes_for_
         let secret = tokens[k].as_str().unwrap();
         assert!(texts.iter().all(|t| !t.contains(secret)), "{k} leaked");
     }
+}
+
+#[test]
+fn cli_fixes_an_org_with_the_permission_field_through_rest_and_undoes_it() {
+    const USER: &str = "gainsight.integration@acme-practice.example";
+    let _turn = take_turn();
+    let config = tempfile::tempdir().unwrap();
+    let org = practice_org_of(config.path(), "production-us-revoked-field");
+    let signed_in = login(config.path(), &org.url, ("admin@acme-practice.example", "Practice-Admin-1"));
+    assert_eq!(signed_in.code, 0, "{}", signed_in.stderr);
+    let diagnosed = run(config.path(), &["diagnose", "--user", USER]);
+    assert_eq!(diagnosed.code, 1);
+    assert!(
+        diagnosed.stdout.contains("PermissionsCanApproveUninstalledApps = false")
+            && diagnosed.stdout.contains("PermissionSet field"),
+        "{}",
+        diagnosed.stdout
+    );
+    let dry = run(config.path(), &["fix", "--user", USER, "--dry-run"]);
+    assert!(dry.stdout.contains("PermissionsCanApproveUninstalledApps = true"), "{}", dry.stdout);
+    assert!(!dry.stdout.contains("Metadata API"), "{}", dry.stdout);
+    assert_eq!(run(config.path(), &["fix", "--user", USER]).code, 0);
+    assert!(run(config.path(), &["fix", "--user", USER]).stdout.contains("Nothing to change"));
+    let undone = run(config.path(), &["undo", "--json"]);
+    let u: Value = serde_json::from_str(&undone.stdout).unwrap();
+    assert_eq!(u["undone"].as_array().unwrap().len(), 2, "{u}");
+    assert_eq!(run(config.path(), &["diagnose", "--user", USER]).code, 1);
+    assert_eq!(run(config.path(), &["logout"]).code, 0);
 }

@@ -7,12 +7,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::browser::BrowserOpener;
 use crate::error::Error;
 use crate::keychain::SecretStore;
 use crate::oauth::flow::{revoke, SignIn};
 use crate::oauth::settings::SignInSettings;
-use crate::salesforce::client::{http_client, SalesforceClient};
+use crate::salesforce::client::{http_client, SalesforceClient, TokenKeeper};
 use crate::salesforce::instance::InstanceUrl;
 use crate::salesforce::org_facts::OrgFacts;
 use crate::salesforce::tokens::{Identity, TokenSet};
@@ -81,6 +80,26 @@ struct Registry {
     current: Option<SessionRecord>,
 }
 
+impl Registry {
+    fn read_from(file: &Path) -> Result<Registry, Error> {
+        match std::fs::read(file) {
+            Ok(bytes) => Ok(serde_json::from_slice(&bytes).unwrap_or_default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Registry::default()),
+            Err(e) => Err(Error::StateWrite { path: file.display().to_string(), source: e }),
+        }
+    }
+
+    fn write_to(&self, file: &Path) -> Result<(), Error> {
+        let err = |source| Error::StateWrite { path: file.display().to_string(), source };
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir).map_err(err)?;
+        }
+        let tmp = file.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(self).expect("registry serializes")).map_err(err)?;
+        std::fs::rename(&tmp, file).map_err(err)
+    }
+}
+
 /// The signed-in session listed in `dir`, read without touching the keychain.
 pub fn current_session(dir: &Path) -> Option<SessionRecord> {
     let bytes = std::fs::read(dir.join("sessions.json")).ok()?;
@@ -107,21 +126,11 @@ impl Accounts {
     }
 
     fn read(&self) -> Result<Registry, Error> {
-        match std::fs::read(&self.file) {
-            Ok(bytes) => Ok(serde_json::from_slice(&bytes).unwrap_or_default()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Registry::default()),
-            Err(e) => Err(Error::StateWrite { path: self.file.display().to_string(), source: e }),
-        }
+        Registry::read_from(&self.file)
     }
 
     fn write(&self, registry: &Registry) -> Result<(), Error> {
-        let err = |source| Error::StateWrite { path: self.file.display().to_string(), source };
-        if let Some(dir) = self.file.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
-        }
-        let tmp = self.file.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(registry).expect("registry serializes")).map_err(err)?;
-        std::fs::rename(&tmp, &self.file).map_err(err)
+        registry.write_to(&self.file)
     }
 
     /// Starts a sign-in at `server`: listens for the callback and returns the sign-in, whose
@@ -143,35 +152,17 @@ impl Accounts {
         self.adopt(tokens, &settings.client_id).await
     }
 
-    /// Opens the browser for a started sign-in and completes it (the CLI's path).
-    pub async fn sign_in(
-        &self,
-        server: &InstanceUrl,
-        settings: &SignInSettings,
-        browser: Option<&dyn BrowserOpener>,
-        show_url: impl FnOnce(&str),
-        timeout: Duration,
-    ) -> Result<SessionRecord, Error> {
-        let sign_in = self.begin(server, settings).await?;
-        show_url(sign_in.authorize_url());
-        if let Some(b) = browser {
-            // The URL is on screen, so a browser that does not open is not fatal.
-            let _ = sign_in.open_browser(b);
-        }
-        self.complete(sign_in, settings, timeout).await
-    }
-
     async fn adopt(&self, tokens: TokenSet, client_id: &str) -> Result<SessionRecord, Error> {
         let blob = StoredTokens::entry(&tokens.access, tokens.refresh.as_ref());
         if let Err(e) = self.keychain.put(&account(&tokens.identity, &tokens.instance), &blob) {
-            let _ = revoke(&self.http, &tokens.instance, tokens.refresh.as_ref().unwrap_or(&tokens.access)).await;
+            let token = tokens.refresh.as_ref().unwrap_or(&tokens.access);
+            let _ = revoke(&self.http, &tokens.instance, client_id, token).await;
             return Err(e);
         }
         let client = self
             .client_for(&tokens.instance, client_id, &tokens.identity, tokens.access.clone(), tokens.refresh.clone())
             .await?;
-        let info: serde_json::Value = client.get_absolute("/services/oauth2/userinfo").await?;
-        let username = info["preferred_username"].as_str().unwrap_or_default().to_string();
+        let username = client.identity_username(&tokens.identity_url).await?;
         let facts = OrgFacts::load(&client, &username).await?;
         let record = SessionRecord {
             identity: tokens.identity,
@@ -197,14 +188,13 @@ impl Accounts {
         access: Secret,
         refresh: Option<Secret>,
     ) -> Result<SalesforceClient, Error> {
-        let keychain = self.keychain.clone();
-        let account = account(identity, instance);
-        let kept_refresh = refresh.clone();
-        let on_refresh = Box::new(move |fresh: &Secret| {
-            let _ = keychain.put(&account, &StoredTokens::entry(fresh, kept_refresh.as_ref()));
+        let keeper = Box::new(Keeper {
+            keychain: self.keychain.clone(),
+            account: account(identity, instance),
+            identity: identity.clone(),
+            file: self.file.clone(),
         });
-        SalesforceClient::connect(self.http.clone(), instance.clone(), client_id, access, refresh, Some(on_refresh))
-            .await
+        SalesforceClient::connect(self.http.clone(), instance.clone(), client_id, access, refresh, Some(keeper)).await
     }
 
     /// A client for the signed-in session, its tokens read from the keychain.
@@ -225,11 +215,22 @@ impl Accounts {
     }
 
     /// Signs out: revokes the refresh token at Salesforce, then deletes it from the keychain
-    /// and forgets the session. If Salesforce cannot be reached, nothing is forgotten, so the
-    /// sign-out can be tried again rather than leaving a live token behind.
+    /// and forgets the session. If Salesforce does not confirm the revocation, nothing is
+    /// forgotten: the refresh token may still work, so it must not be both alive and lost.
+    /// The admin can try again, or [`Accounts::forget`] the session knowingly.
     pub async fn sign_out(&self) -> Result<Option<SessionRecord>, Error> {
         let Some(record) = self.current()? else { return Ok(None) };
         self.end(&record).await?;
+        self.write(&Registry { current: None })?;
+        Ok(Some(record))
+    }
+
+    /// Forgets the signed-in session without revoking it: deletes its tokens from the keychain
+    /// and the session from the list. For when revocation cannot get through; the admin then
+    /// revokes the token in Setup (Connected Apps OAuth Usage).
+    pub fn forget(&self) -> Result<Option<SessionRecord>, Error> {
+        let Some(record) = self.current()? else { return Ok(None) };
+        self.keychain.delete(&record.keychain_account())?;
         self.write(&Registry { current: None })?;
         Ok(Some(record))
     }
@@ -238,14 +239,40 @@ impl Accounts {
         if let Some(blob) = self.keychain.get(&record.keychain_account())? {
             if let Ok(stored) = serde_json::from_str::<StoredTokens>(blob.expose()) {
                 let token = Secret::new(stored.refresh_token.unwrap_or(stored.access_token));
-                match revoke(&self.http, &record.instance, &token).await {
+                match revoke(&self.http, &record.instance, &record.client_id, &token).await {
+                    Ok(()) => {}
                     // A practice org that has stopped took its tokens with it.
                     Err(Error::Network { .. }) if record.instance.is_loopback() => {}
-                    other => other?,
+                    Err(e) => return Err(Error::SignOutFailed { reason: e.to_string() }),
                 }
             }
         }
         self.keychain.delete(&record.keychain_account())
+    }
+}
+
+/// Keeps one session's tokens as the client refreshes them, and removes them when the org
+/// ends the session.
+struct Keeper {
+    keychain: Arc<dyn SecretStore>,
+    account: String,
+    identity: Identity,
+    file: PathBuf,
+}
+
+impl TokenKeeper for Keeper {
+    fn refreshed(&self, access: &Secret, refresh: &Secret) {
+        // One entry holds both tokens, so a rotated refresh token is never stored apart from
+        // its access token.
+        let _ = self.keychain.put(&self.account, &StoredTokens::entry(access, Some(refresh)));
+    }
+
+    fn ended(&self) {
+        let _ = self.keychain.delete(&self.account);
+        let registry = Registry::read_from(&self.file).unwrap_or_default();
+        if registry.current.as_ref().is_some_and(|c| c.identity == self.identity) {
+            let _ = Registry::default().write_to(&self.file);
+        }
     }
 }
 

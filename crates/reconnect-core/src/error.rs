@@ -178,6 +178,12 @@ pub enum Error {
     AppBlocked,
     /// The admin pressed Deny.
     SignInDenied,
+    /// The app admits only admin-approved users and the signing-in user is not one.
+    AppNotApproved,
+    /// Salesforce refused the redirect URI: it is not the client's callback URL.
+    RedirectMismatch,
+    /// Pasted text that is not the address of Salesforce's OAuth error page.
+    NotAnErrorPage,
     /// Nobody finished signing in in time.
     SignInTimedOut {
         /// The time allowed.
@@ -201,6 +207,11 @@ pub enum Error {
     },
     /// No one is signed in.
     NotSignedIn,
+    /// The org did not confirm that the session's refresh token was revoked.
+    SignOutFailed {
+        /// Why.
+        reason: String,
+    },
     /// Sign-in settings with an empty client id or port 0.
     InvalidSignInSettings,
     /// No user with that username.
@@ -327,6 +338,11 @@ impl Error {
     pub fn from_oauth_error(error: &str, description: &str) -> Error {
         match error {
             "invalid_client" if description.contains("must be installed") => Error::AppBlocked,
+            _ if description.contains("not admin approved")
+                || description.contains("hasn't approved this consumer") =>
+            {
+                Error::AppNotApproved
+            }
             "access_denied" => Error::SignInDenied,
             _ => Error::OAuth { error: error.to_string(), description: crate::secret::redact(description) },
         }
@@ -424,6 +440,11 @@ impl Error {
             }
             Error::AppBlocked => (text("err.app_blocked.what", &[]), text("err.app_blocked.next", &[])),
             Error::SignInDenied => (text("err.signin_denied.what", &[]), text("err.signin_denied.next", &[])),
+            Error::AppNotApproved => (text("err.app_not_approved.what", &[]), text("err.app_not_approved.next", &[])),
+            Error::RedirectMismatch => {
+                (text("err.redirect_mismatch.what", &[]), text("err.redirect_mismatch.next", &[]))
+            }
+            Error::NotAnErrorPage => (text("err.not_error_page.what", &[]), text("err.not_error_page.next", &[])),
             Error::SignInTimedOut { minutes } => (
                 text("err.signin_timeout.what", &[("minutes", &minutes.to_string())]),
                 text("err.signin_timeout.next", &[]),
@@ -438,6 +459,9 @@ impl Error {
                 text("err.keychain_unavailable.next", &[]),
             ),
             Error::NotSignedIn => (text("err.not_signed_in.what", &[]), text("err.not_signed_in.next", &[])),
+            Error::SignOutFailed { reason } => {
+                (text("err.sign_out.what", &[("reason", reason)]), text("err.sign_out.next", &[]))
+            }
             Error::UserNotFound { username } => {
                 (text("err.user_not_found.what", &[("username", username)]), text("err.user_not_found.next", &[]))
             }

@@ -29,6 +29,23 @@ pub enum Event {
     Failed,
 }
 
+/// Which API a change went through.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// The REST API (records and their fields).
+    #[default]
+    Rest,
+    /// The Metadata API (`fields` and `before` then hold `userPermissions` by name).
+    Metadata,
+}
+
+impl Via {
+    fn is_rest(&self) -> bool {
+        *self == Via::Rest
+    }
+}
+
 /// One line of the journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
@@ -67,6 +84,9 @@ pub struct Entry {
     /// Whether a failed write may have happened anyway.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub maybe_applied: bool,
+    /// The API the write went through.
+    #[serde(default, skip_serializing_if = "Via::is_rest")]
+    pub via: Via,
 }
 
 /// A change Reconnect made that is still in the org, as the journal tells it.
@@ -88,8 +108,12 @@ pub enum LiveChange {
         object: String,
         /// Its id.
         record: String,
+        /// Its natural key (for a Metadata API change, the component's name).
+        key: BTreeMap<String, Value>,
         /// The old values.
         before: BTreeMap<String, Value>,
+        /// The API the change went through, and the one that puts it back.
+        via: Via,
     },
     /// A create whose outcome is unknown (the connection dropped): found by its key.
     Uncertain {
@@ -181,7 +205,9 @@ pub fn replay(entries: &[Entry]) -> Vec<LiveChange> {
                     live.push(LiveChange::Updated {
                         object: e.object.clone(),
                         record: record.clone(),
+                        key: e.key.clone(),
                         before: e.before.clone(),
+                        via: e.via,
                     });
                 }
             }
@@ -244,6 +270,7 @@ mod tests {
             before: BTreeMap::new(),
             error: None,
             maybe_applied: false,
+            via: Via::Rest,
         }
     }
 

@@ -66,6 +66,12 @@ impl Text {
             Language::Ja => &self.ja,
         }
     }
+
+    /// This text followed by another sentence (a space between English sentences, none
+    /// between Japanese ones).
+    pub fn then(self, next: Text) -> Text {
+        Text { en: format!("{} {}", self.en, next.en), ja: format!("{}{}", self.ja, next.ja) }
+    }
 }
 
 /// What went wrong and what to do next, both in both languages.
@@ -108,7 +114,15 @@ pub fn text(key: &str, args: &[(&str, &str)]) -> Text {
 /// Like [`text`], with one argument that is itself in both languages: each language gets its
 /// own (a package's name, for one).
 pub fn text_with(key: &str, name: &str, value: &Text) -> Text {
-    Text { en: text(key, &[(name, &value.en)]).en, ja: text(key, &[(name, &value.ja)]).ja }
+    text_localized(key, &[], &[(name, value)])
+}
+
+/// Like [`text`], with some placeholders filled by texts that differ per language.
+pub fn text_localized(key: &str, plain: &[(&str, &str)], localized: &[(&str, &Text)]) -> Text {
+    let args = |l: Language| -> Vec<(&str, &str)> {
+        plain.iter().copied().chain(localized.iter().map(|(k, v)| (*k, v.get(l)))).collect()
+    };
+    Text { en: text(key, &args(Language::En)).en, ja: text(key, &args(Language::Ja)).ja }
 }
 
 /// A name: the same in every language (a published product's name), or described in each.

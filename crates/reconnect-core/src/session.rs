@@ -422,6 +422,10 @@ impl Session {
                 Err(e) => Some(e),
             },
         };
+        if matches!(problem, Some(Error::SessionExpired)) {
+            // The org ended the session and its tokens are gone: the sign-in step asks again.
+            self.state.wizard.record_sign_out();
+        }
         self.work.live_changes = self.changes_in_org();
         self.feedback = problem.map(|e| Feedback::Problem(e.user_message()));
         self.save();

@@ -13,8 +13,8 @@ use crate::catalog::PackageEdition;
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::language::text;
-use crate::oauth_user::diagnosis::{Check, CheckStatus, Diagnosis};
-use crate::oauth_user::snapshot::Snapshot;
+use crate::oauth_user::diagnosis::{metadata_needed, Check, CheckStatus, Diagnosis};
+use crate::oauth_user::snapshot::{MetadataGrants, Snapshot};
 use crate::package::installed::{assess, installed_packages, ui_package_installed, PackageState};
 use crate::salesforce::client::SalesforceClient;
 use crate::timestamp::{format_ms, parse_ms};
@@ -99,7 +99,10 @@ pub async fn verify(
     let (snapshot, installed) =
         tokio::join!(Snapshot::read(client, username, &edition.connected_app), installed_packages(client));
     let (snapshot, installed) = (snapshot?, installed?);
-    let diagnosis = Diagnosis::evaluate(&snapshot, username, &edition.connected_app)?;
+    // Only when a needed permission has no field here (the app is not installed) does the
+    // Metadata API add its round trips.
+    let metadata = MetadataGrants::read(client, &snapshot, metadata_needed(&snapshot)).await;
+    let diagnosis = Diagnosis::evaluate(&snapshot, &metadata, username, &edition.connected_app)?;
     let package = assess(client, &installed, edition).await?;
     let ui_package = ui_package_installed(&installed);
     let token = token_of(&snapshot.tokens, &edition.connected_app);

@@ -3,7 +3,7 @@
 mod support;
 
 use practice_org::Config;
-use reconnect_core::oauth_user::diagnosis::{diagnose, find_users, CheckStatus};
+use reconnect_core::oauth_user::diagnosis::{diagnose, find_users, CheckStatus, Frozen, PermissionPath};
 use reconnect_core::Error;
 use support::{fixture, sign_in, ADMIN};
 
@@ -33,9 +33,22 @@ async fn after_the_revocation_the_missing_app_and_permission_are_found() {
     assert!(
         fail.explanation.en.contains("app must be installed into org") && fail.explanation.ja.contains("権限セット")
     );
+    // The real describe has no field for it: the Metadata API path, named and explained.
+    let approve = d.permission("approve_uninstalled").unwrap();
+    assert_eq!((approve.path, approve.granted), (PermissionPath::Metadata, Some(false)));
+    assert!(fail.explanation.en.contains("CanApproveUninstalledApps"), "{}", fail.explanation.en);
+    assert!(fail.explanation.en.contains("Metadata API") && fail.explanation.en.contains("recommended"));
+    assert!(
+        fail.evidence.contains("Profile Gainsight Integration: CanApproveUninstalledApps = false"),
+        "{}",
+        fail.evidence
+    );
+    assert_eq!(status(&d, "not_frozen"), CheckStatus::Pass);
     let admin = diagnose(&client, ADMIN.0, "GAINSIGHTCSUS").await.unwrap();
     assert_eq!(status(&admin, "dedicated_user"), CheckStatus::Warn);
     assert_eq!(status(&admin, "approve_uninstalled"), CheckStatus::Pass, "System Administrators hold the permission");
+    let held = admin.check("approve_uninstalled").unwrap();
+    assert!(held.evidence.contains("Profile Admin: CanApproveUninstalledApps = true"), "{}", held.evidence);
     assert!(matches!(
         diagnose(&client, "nobody@acme-practice.example", "GAINSIGHTCSUS").await,
         Err(Error::UserNotFound { .. })
@@ -52,6 +65,35 @@ async fn an_already_fixed_org_passes() {
     assert!(d.passed(), "{:#?}", d.checks);
     assert_eq!(status(&d, "app_installed"), CheckStatus::Pass);
     assert_eq!(status(&d, "approve_uninstalled"), CheckStatus::NotApplicable);
-    assert_eq!(d.effective.get("PermissionsApproveUninstalledConnectedApps"), Some(&true));
+    // Installed: the permission does not matter, so the Metadata API is not asked.
+    let approve = d.permission("approve_uninstalled").unwrap();
+    assert_eq!((approve.path, approve.granted, approve.needed), (PermissionPath::Metadata, None, false));
+    f.accounts.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_org_whose_permission_set_has_the_field_is_read_through_rest() {
+    let f = fixture(Config::new("production-us-revoked-field")).await;
+    sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let d = diagnose(&client, INTEGRATION_USER, "GAINSIGHTCSUS").await.unwrap();
+    let approve = d.permission("approve_uninstalled").unwrap();
+    assert_eq!((approve.path, approve.granted), (PermissionPath::Field, Some(false)));
+    let check = d.check("approve_uninstalled").unwrap();
+    assert_eq!(check.evidence, "PermissionsCanApproveUninstalledApps = false");
+    assert!(check.explanation.en.contains("PermissionSet field"), "{}", check.explanation.en);
+    f.accounts.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_user_salesforce_froze_is_found_frozen() {
+    let f = fixture(Config::new("integration-user-frozen")).await;
+    sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let d = diagnose(&client, INTEGRATION_USER, "GAINSIGHTCSUS").await.unwrap();
+    assert!(matches!(d.frozen, Frozen::Yes { .. }), "{:?}", d.frozen);
+    let frozen = d.check("not_frozen").unwrap();
+    assert_eq!(frozen.status, CheckStatus::Fail);
+    assert!(frozen.explanation.en.contains("005318944") && frozen.explanation.ja.contains("凍結"));
     f.accounts.sign_out().await.unwrap();
 }

@@ -57,13 +57,15 @@ async fn the_revoked_org_is_fixed_installed_verified_and_reported_then_a_rerun_c
 
     let (d, plan) = fix::plan(&client, &org, INTEGRATION.0, "GAINSIGHTCSUS").await.unwrap();
     assert_eq!(d.check("approve_uninstalled").unwrap().status, CheckStatus::Fail);
+    // The real describe has no field for the permission: the set is made through the Metadata API.
     assert!(matches!(&plan.changes[..], [
-        Change::CreatePermissionSet { permissions, .. },
+        Change::CreatePermissionSetMetadata { user_permissions, .. },
         Change::Assign { .. },
-    ] if permissions == &vec!["PermissionsApproveUninstalledConnectedApps".to_string()]));
+    ] if user_permissions == &vec!["CanApproveUninstalledApps".to_string()]));
     let preview = plan.preview();
     assert_eq!(preview[0].object, "PermissionSet");
-    assert!(preview[0].fields.contains(&("PermissionsApproveUninstalledConnectedApps".into(), "true".into())));
+    assert!(preview[0].fields.contains(&("userPermissions CanApproveUninstalledApps".into(), "true".into())));
+    assert!(preview[0].action.en.contains("Metadata API"));
     assert!(preview[1].fields.iter().any(|(k, v)| k == "AssigneeId" && v.starts_with("0055g00000GSINT")));
 
     let outcome = fix::apply(&client, &plan, &journal, &SystemClock, &record.username).await.unwrap();
@@ -135,8 +137,9 @@ async fn a_fix_cut_off_by_the_request_limit_is_journaled_finished_by_a_rerun_and
     let journal = Journal::in_dir(f._dir.path());
     let org = record.identity.org_id.clone();
     let (_, plan) = fix::plan(&client, &org, INTEGRATION.0, "GAINSIGHTCSUS").await.unwrap();
-    // One more API request is served: the permission set is created, its assignment is refused.
-    f.org.set_request_limit(Some(f.org.api_requests() + 1));
+    // Two more API requests are served: the permission set is created through the Metadata API
+    // and found by its name; its assignment is refused.
+    f.org.set_request_limit(Some(f.org.api_requests() + 2));
     let outcome = fix::apply(&client, &plan, &journal, &SystemClock, &record.username).await.unwrap();
     assert_eq!(outcome.applied.len(), 1);
     assert!(matches!(outcome.failure, Some((Change::Assign { .. }, Error::RequestLimit))));
@@ -177,9 +180,25 @@ async fn a_user_without_manage_users_is_refused_and_nothing_changes() {
     let (_, client) = f.accounts.connect().await.unwrap();
     let journal = Journal::in_dir(f._dir.path());
     let org = record.identity.org_id.clone();
-    let (_, plan) = fix::plan(&client, &org, INTEGRATION.0, "GAINSIGHTCSUS").await.unwrap();
+    let (d, plan) = fix::plan(&client, &org, INTEGRATION.0, "GAINSIGHTCSUS").await.unwrap();
+    // The Metadata API refuses a user without Modify All Data: the permission is unknown, and
+    // the plan says so instead of guessing.
+    assert_eq!(d.check("approve_uninstalled").unwrap().status, CheckStatus::Warn);
+    assert!(d.check("approve_uninstalled").unwrap().evidence.contains("INSUFFICIENT_ACCESS"));
+    assert!(plan.changes.is_empty(), "{:?}", plan.changes);
+    assert!(plan.cannot_fix.iter().any(|t| t.en.contains("Metadata API") && t.ja.contains("メタデータ API")));
+    // A write the user may not make is refused by the org, and nothing changes.
     let sets = rows(&f, "PermissionSet");
-    let outcome = fix::apply(&client, &plan, &journal, &SystemClock, &record.username).await.unwrap();
+    let refused_plan = fix::FixPlan {
+        changes: vec![Change::CreatePermissionSet {
+            name: "Gainsight_OAuth_User_Reconnect".into(),
+            label: "Gainsight OAuth user (Reconnect)".into(),
+            description: "probe".into(),
+            permissions: vec!["PermissionsApiEnabled".into()],
+        }],
+        ..plan
+    };
+    let outcome = fix::apply(&client, &refused_plan, &journal, &SystemClock, &record.username).await.unwrap();
     let (_, error) = outcome.failure.expect("refused");
     assert!(matches!(error, Error::InsufficientAccess { .. }), "{error:?}");
     assert!(error.user_message().next.en.contains("admin"));
@@ -283,5 +302,63 @@ async fn an_old_token_fails_the_used_since_check_and_the_gainsight_key_is_checke
     assert_eq!(check_tenant(&tenant, &stored).await.unwrap().records, 1);
     assert!(matches!(check_tenant(&tenant, &Secret::new("wrong")).await, Err(Error::GainsightAccessKey)));
     f.keychain.delete(&tenant.keychain_account()).unwrap();
+    f.accounts.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_org_with_the_permission_field_is_fixed_through_rest_and_undone() {
+    let f = fixture(Config::new("production-us-revoked-field")).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let journal = Journal::in_dir(f._dir.path());
+    let org = record.identity.org_id.clone();
+    let (_, plan) = fix::plan(&client, &org, INTEGRATION.0, "GAINSIGHTCSUS").await.unwrap();
+    assert!(matches!(&plan.changes[..], [
+        Change::CreatePermissionSet { permissions, .. },
+        Change::Assign { .. },
+    ] if permissions == &vec!["PermissionsCanApproveUninstalledApps".to_string()]));
+    let outcome = fix::apply(&client, &plan, &journal, &SystemClock, &record.username).await.unwrap();
+    assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
+    let d = diagnose(&client, INTEGRATION.0, "GAINSIGHTCSUS").await.unwrap();
+    assert_eq!(d.check("approve_uninstalled").unwrap().status, CheckStatus::Pass);
+    assert!(fix::plan(&client, &org, INTEGRATION.0, "GAINSIGHTCSUS").await.unwrap().1.changes.is_empty());
+    let undone = undo::undo(&client, &journal, &SystemClock, &org, &record.username).await.unwrap();
+    assert_eq!(undone.undone.len(), 2);
+    assert_eq!(
+        diagnose(&client, INTEGRATION.0, "GAINSIGHTCSUS").await.unwrap().check("approve_uninstalled").unwrap().status,
+        CheckStatus::Fail
+    );
+    f.accounts.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_frozen_user_is_unfrozen_with_a_preview_and_undo_freezes_it_again() {
+    let f = fixture(Config::new("integration-user-frozen")).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let journal = Journal::in_dir(f._dir.path());
+    let org = record.identity.org_id.clone();
+    // Frozen: the connector cannot sign in as the user.
+    let refused = reauthorize_in_gainsight(f.org.url(), INTEGRATION).await;
+    assert!(!refused.contains("Authorized"), "{refused}");
+    let (_, plan) = fix::plan(&client, &org, INTEGRATION.0, "GAINSIGHTCSUS").await.unwrap();
+    assert!(matches!(&plan.changes[..], [Change::Unfreeze { .. }]), "{:?}", plan.changes);
+    let preview = plan.preview();
+    assert_eq!(preview[0].object, "UserLogin");
+    assert!(preview[0].fields.contains(&("IsFrozen".into(), "true → false".into())));
+    let outcome = fix::apply(&client, &plan, &journal, &SystemClock, &record.username).await.unwrap();
+    assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
+    assert!(diagnose(&client, INTEGRATION.0, "GAINSIGHTCSUS").await.unwrap().passed());
+    let page = reauthorize_in_gainsight(f.org.url(), INTEGRATION).await;
+    assert!(page.contains("Authorized"), "{page}");
+    let undone = undo::undo(&client, &journal, &SystemClock, &org, &record.username).await.unwrap();
+    assert_eq!(
+        undone.undone.iter().map(|u| (u.object.as_str(), u.how)).collect::<Vec<_>>(),
+        vec![("UserLogin", How::Restored)]
+    );
+    assert_eq!(
+        diagnose(&client, INTEGRATION.0, "GAINSIGHTCSUS").await.unwrap().check("not_frozen").unwrap().status,
+        CheckStatus::Fail
+    );
     f.accounts.sign_out().await.unwrap();
 }

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use practice_org::{start, Config};
 use reconnect_core::keychain::SecretStore;
-use reconnect_core::oauth::flow::{exchange_code, refresh_access};
+use reconnect_core::oauth::error_page::routed_error;
+use reconnect_core::oauth::flow::{exchange_code, refresh_tokens};
 use reconnect_core::oauth::loopback::Loopback;
 use reconnect_core::region::Region;
 use reconnect_core::salesforce::client::http_client;
@@ -127,9 +128,20 @@ async fn nobody_signing_in_times_out() {
 }
 
 #[tokio::test]
-async fn a_blocked_app_becomes_the_fix_not_a_dead_end() {
+async fn a_blocked_app_ends_on_salesforces_error_page_and_its_pasted_address_routes_to_the_fix() {
     let f = fixture(Config::new("production-us-revoked")).await;
-    let err = sign_in(&f, INTEGRATION).await.unwrap_err();
+    let server = InstanceUrl::parse(f.org.url()).unwrap();
+    let sign_in = f.accounts.begin(&server, &support::settings()).await.unwrap();
+    let authorize_url = sign_in.authorize_url().to_string();
+    let landed = support::browser(authorize_url.clone(), (INTEGRATION.0.to_string(), INTEGRATION.1.to_string())).await;
+    // Salesforce's own page, on its own host; the app's listener hears nothing.
+    assert!(landed.starts_with(f.org.url()), "{landed}");
+    assert!(landed.contains("/setup/secur/RemoteAccessErrorPage.apexp?error=invalid_client"), "{landed}");
+    let page = no_redirects().get(&landed).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("OAUTH_APPROVAL_ERROR_GENERIC"), "{page}");
+    let waiting = f.accounts.complete(sign_in, &support::settings(), Duration::from_millis(300)).await;
+    assert!(matches!(waiting, Err(Error::SignInTimedOut { .. })), "{waiting:?}");
+    let err = routed_error(&landed, &authorize_url);
     assert!(matches!(err, Error::AppBlocked), "{err:?}");
     let m = err.user_message();
     assert!(
@@ -169,7 +181,7 @@ async fn sign_out_revokes_so_the_refresh_token_is_dead_and_the_keychain_is_empty
     assert!(f.keychain.get(&account).unwrap().is_none());
     assert!(f.accounts.current().unwrap().is_none());
     let instance = InstanceUrl::parse(f.org.url()).unwrap();
-    let err = refresh_access(&http_client(), &instance, "PlatformCLI", &refresh).await.unwrap_err();
+    let err = refresh_tokens(&http_client(), &instance, "PlatformCLI", &refresh).await.unwrap_err();
     assert!(matches!(err, Error::SessionExpired), "{err:?}");
     assert!(matches!(f.accounts.connect().await, Err(Error::NotSignedIn)));
 }

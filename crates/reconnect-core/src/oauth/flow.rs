@@ -11,8 +11,15 @@ use crate::oauth::loopback::Loopback;
 use crate::oauth::pkce::{new_state, Pkce};
 use crate::oauth::settings::SignInSettings;
 use crate::salesforce::instance::InstanceUrl;
-use crate::salesforce::tokens::{RawTokenResponse, TokenSet};
+use crate::salesforce::tokens::{RawRefreshResponse, RawTokenResponse, Refreshed, TokenSet};
 use crate::secret::Secret;
+
+/// The scopes Reconnect asks for: the REST API, a refresh token, and the web session. Who signed
+/// in is read from the identity URL that the token answer names (`id`), as Salesforce documents
+/// for identifying the user ("Identity URLs", Salesforce Help `remoteaccess_using_openid`);
+/// `openid` is not asked for, because a connected app or External Client App that does not
+/// offer it would refuse the whole sign-in with `invalid_scope`.
+pub const SCOPES: &str = "api refresh_token web";
 
 #[derive(Deserialize)]
 struct OAuthErrorBody {
@@ -46,7 +53,7 @@ impl SignIn {
             .append_pair("response_type", "code")
             .append_pair("client_id", &settings.client_id)
             .append_pair("redirect_uri", &redirect_uri)
-            .append_pair("scope", "api refresh_token web")
+            .append_pair("scope", SCOPES)
             .append_pair("state", &state)
             .append_pair("code_challenge", pkce.challenge())
             .append_pair("code_challenge_method", "S256")
@@ -65,6 +72,11 @@ impl SignIn {
     /// The URL the admin opens (it carries no secret: the challenge, not the verifier).
     pub fn authorize_url(&self) -> &str {
         &self.authorize_url
+    }
+
+    /// The loopback port the answer is awaited on.
+    pub fn port(&self) -> u16 {
+        self.loopback.port()
     }
 
     /// Opens the authorize URL in the browser; a failure leaves the URL to copy by hand.
@@ -110,13 +122,15 @@ pub async fn exchange_code(
     TokenSet::from_raw(raw)
 }
 
-/// Gets a new access token with the refresh token. A refused refresh means the session is over.
-pub async fn refresh_access(
+/// Gets a new access token with the refresh token. A refused refresh (`invalid_grant`: revoked,
+/// expired, or a rotated token used twice) means the session is over. When the server rotates
+/// refresh tokens, the answer's new one must replace the old one.
+pub async fn refresh_tokens(
     http: &reqwest::Client,
     instance: &InstanceUrl,
     client_id: &str,
     refresh: &Secret,
-) -> Result<Secret, Error> {
+) -> Result<Refreshed, Error> {
     let text = token_request(
         http,
         instance,
@@ -124,18 +138,27 @@ pub async fn refresh_access(
     )
     .await
     .map_err(|e| match e {
-        Error::OAuth { .. } => Error::SessionExpired,
+        Error::OAuth { .. } | Error::AppBlocked | Error::SignInDenied => Error::SessionExpired,
         other => other,
     })?;
-    let raw: RawTokenResponse =
+    let raw: RawRefreshResponse =
         serde_json::from_str(&text).map_err(|_| Error::UnexpectedResponse { what: "refresh response".into() })?;
-    Ok(Secret::new(raw.access_token))
+    Ok(Refreshed::from_raw(raw))
 }
 
-/// Revokes a token (RFC 7009); revoking a refresh token ends its access tokens too. A token
-/// the server no longer knows counts as revoked.
-pub async fn revoke(http: &reqwest::Client, instance: &InstanceUrl, token: &Secret) -> Result<(), Error> {
-    match oauth_post(http, instance, "/services/oauth2/revoke", &[("token", token.expose())]).await {
+/// Revokes a token (RFC 7009); revoking a refresh token ends its access tokens too. The client
+/// identifies itself with `client_id`, as RFC 7009 has a public client do (Salesforce accepts
+/// `token` alone; a strict server refuses it). A token the server no longer knows counts as
+/// revoked.
+pub async fn revoke(
+    http: &reqwest::Client,
+    instance: &InstanceUrl,
+    client_id: &str,
+    token: &Secret,
+) -> Result<(), Error> {
+    match oauth_post(http, instance, "/services/oauth2/revoke", &[("token", token.expose()), ("client_id", client_id)])
+        .await
+    {
         Ok(_) => Ok(()),
         Err(Error::OAuth { error, .. }) if error == "invalid_token" => Ok(()),
         Err(e) => Err(e),

@@ -1,10 +1,11 @@
-//! Diagnosis of the OAuth user: active, API Enabled, the Gainsight connected app installed,
-//! pre-authorization when the app admits only approved users, Approve Uninstalled Connected
-//! Apps when it is not installed, and a dedicated (not System Administrator) user. Effective
-//! permissions are the union over every permission set assignment, the profile's own
-//! permission set included; which permission fields exist is read from the org first.
+//! Diagnosis of the OAuth user: active, not frozen, API Enabled, the Gainsight connected app
+//! installed, pre-authorization when the app admits only approved users, Approve Uninstalled
+//! Connected Apps when it is not installed, and a dedicated (not System Administrator) user.
+//! Effective permissions are the union over every permission set assignment, the profile's own
+//! permission set included. Which permission fields exist is read from the org first: a
+//! permission with a field is read from the sets' rows, one without (Approve Uninstalled
+//! Connected Apps in every org recorded so far) from the Metadata API's `userPermissions`.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::language::{text, Text};
-use crate::oauth_user::snapshot::{same_id, soql_string, Snapshot, USER_FIELDS};
+use crate::oauth_user::snapshot::{same_id, soql_string, MetadataGrants, Snapshot, USER_FIELDS};
 use crate::salesforce::client::SalesforceClient;
 
 /// When a permission is needed.
@@ -30,14 +31,20 @@ pub enum Needed {
 /// A user permission Reconnect knows, from `data/permissions.json`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PermissionDef {
-    /// The PermissionSet field.
+    /// Stable id (`api_enabled`, `approve_uninstalled`, …).
+    pub id: String,
+    /// The PermissionSet field (REST), which an org may lack.
     pub field: String,
+    /// The Metadata API `userPermissions` name.
+    pub metadata: String,
     /// Its name in Setup.
     pub label: Text,
     /// When it is needed.
     pub needed: Needed,
-    /// Whether a public document confirms the field name.
-    pub confirmed: bool,
+    /// Whether a real describe lists the field.
+    pub field_confirmed: bool,
+    /// Where the names come from.
+    pub source: String,
 }
 
 /// The permission set the fix creates, from `data/permissions.json`.
@@ -63,7 +70,7 @@ fn permission_file() -> &'static PermissionFile {
     FILE.get_or_init(|| {
         let f: PermissionFile = serde_json::from_str(include_str!("../../data/permissions.json"))
             .expect("permissions.json is checked by a unit test");
-        assert_eq!(f.schema, 1, "permissions.json schema");
+        assert_eq!(f.schema, 2, "permissions.json schema");
         f
     })
 }
@@ -73,15 +80,44 @@ pub fn permission_defs() -> &'static [PermissionDef] {
     &permission_file().permissions
 }
 
+/// The permission with `id`.
+pub fn permission_def(id: &str) -> &'static PermissionDef {
+    permission_defs().iter().find(|d| d.id == id).unwrap_or_else(|| panic!("permissions.json lists {id}"))
+}
+
 /// The permission set the fix creates.
 pub fn fix_permission_set() -> &'static PermissionSetDef {
     &permission_file().permission_set
 }
 
-/// The field names Reconnect reads.
-pub const API_ENABLED: &str = "PermissionsApiEnabled";
-/// Approve Uninstalled Connected Apps.
-pub const APPROVE_UNINSTALLED: &str = "PermissionsApproveUninstalledConnectedApps";
+/// How a permission is read and granted in this org.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PermissionPath {
+    /// Through its PermissionSet field, which this org's describe lists.
+    Field,
+    /// Through the Metadata API's `userPermissions`, because this org has no such field.
+    Metadata,
+}
+
+/// What the diagnosis found about one permission.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PermissionState {
+    /// The permission's id in `permissions.json`.
+    pub id: String,
+    /// Its Setup label.
+    pub label: Text,
+    /// Its PermissionSet field name.
+    pub field: String,
+    /// Its Metadata API name.
+    pub metadata: String,
+    /// How it is read and granted here.
+    pub path: PermissionPath,
+    /// Whether the user has it; `None` when the Metadata API could not be read.
+    pub granted: Option<bool>,
+    /// Whether the connection needs it.
+    pub needed: bool,
+}
 
 /// A user, as the wizard shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,6 +175,24 @@ pub struct InstalledApp {
     pub admin_approved_only: bool,
 }
 
+/// Whether the user is frozen (`UserLogin.IsFrozen`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Frozen {
+    /// Not frozen.
+    No,
+    /// Frozen; unfreezing patches this `UserLogin` row.
+    Yes {
+        /// The `UserLogin` id.
+        user_login: String,
+    },
+    /// Could not be read (the org's answer).
+    Unknown {
+        /// Why.
+        reason: String,
+    },
+}
+
 /// A check's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -156,7 +210,7 @@ pub enum CheckStatus {
 /// One check, explained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
-    /// Stable id (`active`, `api_enabled`, `app_installed`, `pre_authorized`,
+    /// Stable id (`active`, `not_frozen`, `api_enabled`, `app_installed`, `pre_authorized`,
     /// `approve_uninstalled`, `dedicated_user`).
     pub id: String,
     /// Outcome.
@@ -170,7 +224,7 @@ pub struct Check {
 }
 
 /// Everything the diagnosis found.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnosis {
     /// The OAuth user.
     pub user: UserSummary,
@@ -178,14 +232,14 @@ pub struct Diagnosis {
     pub connected_app_name: String,
     /// The app, when installed.
     pub app: Option<InstalledApp>,
-    /// Permission fields the org has (from describe).
-    pub available_fields: Vec<String>,
-    /// Effective value of each available field Reconnect knows.
-    pub effective: BTreeMap<String, bool>,
+    /// Each permission Reconnect knows: how it is read here and whether the user has it.
+    pub permissions: Vec<PermissionState>,
     /// The user's permission sets (profile's included).
     pub permission_set_ids: Vec<String>,
     /// Whether one of them (or the profile) is granted the app, when that matters.
     pub pre_authorized: Option<bool>,
+    /// Whether the user is frozen.
+    pub frozen: Frozen,
     /// The checks.
     pub checks: Vec<Check>,
 }
@@ -200,100 +254,91 @@ impl Diagnosis {
     pub fn check(&self, id: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.id == id)
     }
+
+    /// The permission with `id`.
+    pub fn permission(&self, id: &str) -> Option<&PermissionState> {
+        self.permissions.iter().find(|p| p.id == id)
+    }
 }
 
 fn check(id: &str, status: CheckStatus, evidence: String, args: &[(&str, &str)]) -> Check {
-    let (title, explanation) = match id {
-        "active" => (
-            text("check.active.title", &[]),
-            text(if status == CheckStatus::Pass { "check.active.pass" } else { "check.active.fail" }, args),
-        ),
-        "api_enabled" => (
-            text("check.api_enabled.title", &[]),
-            text(
-                match status {
-                    CheckStatus::Pass => "check.api_enabled.pass",
-                    CheckStatus::Fail => "check.api_enabled.fail",
-                    _ => "check.field_missing",
-                },
-                args,
-            ),
-        ),
-        "app_installed" => (
-            text("check.app_installed.title", args),
-            text(
-                match status {
-                    CheckStatus::Pass => "check.app_installed.pass",
-                    CheckStatus::Warn => "check.app_installed.warn",
-                    _ => "check.app_installed.fail",
-                },
-                args,
-            ),
-        ),
-        "pre_authorized" => (
-            text("check.pre_authorized.title", args),
-            text(
-                match status {
-                    CheckStatus::Pass => "check.pre_authorized.pass",
-                    CheckStatus::Fail => "check.pre_authorized.fail",
-                    _ => "check.pre_authorized.na",
-                },
-                args,
-            ),
-        ),
-        "approve_uninstalled" => (
-            text("check.approve_uninstalled.title", &[]),
-            text(
-                match status {
-                    CheckStatus::Pass => "check.approve_uninstalled.pass",
-                    CheckStatus::Fail => "check.approve_uninstalled.fail",
-                    _ => "check.approve_uninstalled.na",
-                },
-                args,
-            ),
-        ),
-        _ => (
-            text("check.dedicated_user.title", &[]),
-            text(
-                if status == CheckStatus::Warn { "check.dedicated_user.warn" } else { "check.dedicated_user.pass" },
-                args,
-            ),
-        ),
+    let outcome = match status {
+        CheckStatus::Pass => "pass",
+        CheckStatus::Fail => "fail",
+        CheckStatus::Warn => "warn",
+        CheckStatus::NotApplicable => "na",
     };
-    Check { id: id.to_string(), status, title, explanation, evidence }
+    Check {
+        id: id.to_string(),
+        status,
+        title: text(&format!("check.{id}.title"), args),
+        explanation: text(&format!("check.{id}.{outcome}"), args),
+        evidence,
+    }
 }
 
-/// Diagnoses the user with `username` against the connected app `app_name`, in one round
-/// trip.
+/// Diagnoses the user with `username` against the connected app `app_name`: one composite
+/// round trip, and the Metadata API only where a needed permission has no field here.
 pub async fn diagnose(client: &SalesforceClient, username: &str, app_name: &str) -> Result<Diagnosis, Error> {
     let snapshot = Snapshot::read(client, username, app_name).await?;
-    Diagnosis::evaluate(&snapshot, username, app_name)
+    let metadata = MetadataGrants::read(client, &snapshot, metadata_needed(&snapshot)).await;
+    Diagnosis::evaluate(&snapshot, &metadata, username, app_name)
+}
+
+/// Whether a permission the connection needs has no PermissionSet field in this org.
+pub fn metadata_needed(snapshot: &Snapshot) -> bool {
+    permission_defs().iter().any(|d| needed(d, snapshot.app.is_some()) && !snapshot.has_field(&d.field))
+}
+
+fn needed(def: &PermissionDef, app_installed: bool) -> bool {
+    match def.needed {
+        Needed::Always => true,
+        Needed::WhenAppNotInstalled => !app_installed,
+        Needed::Never => false,
+    }
 }
 
 impl Diagnosis {
-    /// Evaluates what a snapshot says, as Salesforce decides: effective permissions are the
-    /// union over the assigned sets; only fields the org's describe lists are judged.
-    pub fn evaluate(snapshot: &Snapshot, username: &str, app_name: &str) -> Result<Diagnosis, Error> {
+    /// Evaluates what a snapshot (and, where read, the metadata) says, as Salesforce decides:
+    /// effective permissions are the union over the assigned sets and the profile.
+    pub fn evaluate(
+        snapshot: &Snapshot,
+        metadata: &MetadataGrants,
+        username: &str,
+        app_name: &str,
+    ) -> Result<Diagnosis, Error> {
         let user = snapshot
             .user
             .as_ref()
             .map(UserSummary::from_row)
             .ok_or_else(|| Error::UserNotFound { username: username.to_string() })?;
-        let available: Vec<String> = permission_defs()
-            .iter()
-            .map(|d| d.field.clone())
-            .filter(|f| snapshot.permission_fields.contains(f))
-            .collect();
         let sets = &snapshot.permission_sets;
-        let effective: BTreeMap<String, bool> =
-            available.iter().map(|f| (f.clone(), sets.iter().any(|p| p[f.as_str()].as_bool() == Some(true)))).collect();
-        let permission_set_ids: Vec<String> =
-            sets.iter().filter_map(|p| p["Id"].as_str().map(str::to_string)).collect();
         let app = snapshot.app.as_ref().map(|a| InstalledApp {
             id: a["Id"].as_str().unwrap_or_default().to_string(),
             name: a["Name"].as_str().unwrap_or_default().to_string(),
             admin_approved_only: a["OptionsAllowAdminApprovedUsersOnly"].as_bool().unwrap_or(false),
         });
+        let permissions: Vec<PermissionState> = permission_defs()
+            .iter()
+            .map(|d| {
+                let (path, granted) = if snapshot.has_field(&d.field) {
+                    (PermissionPath::Field, Some(sets.iter().any(|p| p[d.field.as_str()].as_bool() == Some(true))))
+                } else {
+                    (PermissionPath::Metadata, metadata.grants(&d.metadata))
+                };
+                PermissionState {
+                    id: d.id.clone(),
+                    label: d.label.clone(),
+                    field: d.field.clone(),
+                    metadata: d.metadata.clone(),
+                    path,
+                    granted,
+                    needed: needed(d, app.is_some()),
+                }
+            })
+            .collect();
+        let permission_set_ids: Vec<String> =
+            sets.iter().filter_map(|p| p["Id"].as_str().map(str::to_string)).collect();
         let pre_authorized = match &app {
             Some(a) if a.admin_approved_only => Some(snapshot.grants.iter().any(|g| {
                 g["SetupEntityId"].as_str().is_some_and(|e| same_id(e, &a.id))
@@ -301,47 +346,71 @@ impl Diagnosis {
             })),
             _ => None,
         };
-        Ok(Self::judge(user, app_name, app, available, effective, permission_set_ids, pre_authorized))
+        let frozen = match &snapshot.user_login {
+            Ok(Some(row)) if row["IsFrozen"] == Value::Bool(true) => {
+                Frozen::Yes { user_login: row["Id"].as_str().unwrap_or_default().to_string() }
+            }
+            Ok(_) => Frozen::No,
+            Err(reason) => Frozen::Unknown { reason: reason.clone() },
+        };
+        let mut d = Diagnosis {
+            user,
+            connected_app_name: app_name.to_string(),
+            app,
+            permissions,
+            permission_set_ids,
+            pre_authorized,
+            frozen,
+            checks: Vec::new(),
+        };
+        d.checks = d.judge(metadata);
+        Ok(d)
     }
 
-    fn judge(
-        user: UserSummary,
-        app_name: &str,
-        app: Option<InstalledApp>,
-        available: Vec<String>,
-        effective: BTreeMap<String, bool>,
-        permission_set_ids: Vec<String>,
-        pre_authorized: Option<bool>,
-    ) -> Diagnosis {
+    fn judge(&self, metadata: &MetadataGrants) -> Vec<Check> {
         let mut checks = Vec::new();
         let status = |ok: bool| if ok { CheckStatus::Pass } else { CheckStatus::Fail };
-        let user_arg = [("user", user.username.as_str()), ("app", app_name)];
-        checks.push(check("active", status(user.active), format!("IsActive = {}", user.active), &user_arg));
-        checks.push(match effective.get(API_ENABLED) {
-            Some(v) => check("api_enabled", status(*v), format!("{API_ENABLED} = {v}"), &user_arg),
-            None => check(
-                "api_enabled",
-                CheckStatus::NotApplicable,
-                format!("{API_ENABLED}: not in this org"),
-                &[("field", API_ENABLED)],
-            ),
+        let user = self.user.username.as_str();
+        let app_name = self.connected_app_name.as_str();
+        let user_arg = [("user", user), ("app", app_name)];
+        checks.push(check("active", status(self.user.active), format!("IsActive = {}", self.user.active), &user_arg));
+        checks.push(match &self.frozen {
+            Frozen::No => check("not_frozen", CheckStatus::Pass, "UserLogin.IsFrozen = false".into(), &user_arg),
+            Frozen::Yes { user_login } => {
+                check("not_frozen", CheckStatus::Fail, format!("UserLogin {user_login}: IsFrozen = true"), &user_arg)
+            }
+            Frozen::Unknown { reason } => {
+                check("not_frozen", CheckStatus::Warn, format!("UserLogin: {reason}"), &user_arg)
+            }
         });
-        let approved_anyway = effective.get(APPROVE_UNINSTALLED) == Some(&true);
+        let api = self.permission("api_enabled").expect("permissions.json lists api_enabled");
+        checks.push(match api.granted {
+            Some(v) => check("api_enabled", status(v), format!("{} = {v}", api.field), &user_arg),
+            None => check("api_enabled", CheckStatus::Warn, metadata.evidence(&api.metadata), &user_arg),
+        });
+        let approve = self.permission("approve_uninstalled").expect("permissions.json lists approve_uninstalled");
+        let names = [
+            ("user", user),
+            ("app", app_name),
+            ("field", approve.field.as_str()),
+            ("metadata", approve.metadata.as_str()),
+        ];
+        let approved_anyway = approve.granted == Some(true);
         checks.push(check(
             "app_installed",
-            match (&app, approved_anyway) {
+            match (&self.app, approved_anyway) {
                 (Some(_), _) => CheckStatus::Pass,
                 // The alternative path: the user may use the app uninstalled.
                 (None, true) => CheckStatus::Warn,
                 (None, false) => CheckStatus::Fail,
             },
-            match &app {
+            match &self.app {
                 Some(a) => format!("ConnectedApplication {} ({})", a.name, a.id),
                 None => format!("ConnectedApplication {app_name}: none"),
             },
             &user_arg,
         ));
-        checks.push(match pre_authorized {
+        checks.push(match self.pre_authorized {
             Some(p) => check(
                 "pre_authorized",
                 status(p),
@@ -355,37 +424,41 @@ impl Diagnosis {
                 &user_arg,
             ),
         });
-        checks.push(match (&app, effective.get(APPROVE_UNINSTALLED)) {
-            (Some(_), _) => {
-                check("approve_uninstalled", CheckStatus::NotApplicable, "the app is installed".into(), &user_arg)
-            }
-            (None, Some(v)) => {
-                check("approve_uninstalled", status(*v), format!("{APPROVE_UNINSTALLED} = {v}"), &user_arg)
-            }
-            (None, None) => check(
-                "approve_uninstalled",
-                CheckStatus::Fail,
-                format!("{APPROVE_UNINSTALLED}: not in this org"),
-                &user_arg,
-            ),
+        checks.push(if self.app.is_some() {
+            check("approve_uninstalled", CheckStatus::NotApplicable, "the app is installed".into(), &names)
+        } else {
+            let mut c = match approve.granted {
+                Some(v) => check("approve_uninstalled", status(v), approve_evidence(approve, metadata), &names),
+                None => check("approve_uninstalled", CheckStatus::Warn, approve_evidence(approve, metadata), &names),
+            };
+            // Which path was used, and why, in the admin's words.
+            let path = match approve.path {
+                PermissionPath::Field => text("check.permission_path.field", &names),
+                PermissionPath::Metadata => text("check.permission_path.metadata", &names),
+            };
+            c.explanation = c.explanation.then(path);
+            c
         });
-        let sysadmin = user.profile.as_deref() == Some("System Administrator");
+        let sysadmin = self.user.profile.as_deref() == Some("System Administrator");
         checks.push(check(
             "dedicated_user",
             if sysadmin { CheckStatus::Warn } else { CheckStatus::Pass },
-            format!("Profile = {}", user.profile.clone().unwrap_or_default()),
+            format!("Profile = {}", self.user.profile.clone().unwrap_or_default()),
             &user_arg,
         ));
-        Diagnosis {
-            user,
-            connected_app_name: app_name.to_string(),
-            app,
-            available_fields: available,
-            effective,
-            permission_set_ids,
-            pre_authorized,
-            checks,
-        }
+        checks
+    }
+}
+
+fn approve_evidence(p: &PermissionState, metadata: &MetadataGrants) -> String {
+    match p.path {
+        PermissionPath::Field => format!("{} = {}", p.field, p.granted.unwrap_or(false)),
+        PermissionPath::Metadata => format!(
+            "PermissionSet describe has no {}; userPermissions {} through the Metadata API: {}",
+            p.field,
+            p.metadata,
+            metadata.evidence(&p.metadata)
+        ),
     }
 }
 
@@ -394,9 +467,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn permission_file_loads() {
-        assert!(permission_defs()
+    fn the_permission_file_names_both_forms_and_marks_the_unconfirmed_field() {
+        let approve = permission_def("approve_uninstalled");
+        assert_eq!(approve.metadata, "CanApproveUninstalledApps");
+        assert_eq!(approve.field, "PermissionsCanApproveUninstalledApps");
+        assert!(!approve.field_confirmed);
+        assert_eq!(approve.needed, Needed::WhenAppNotInstalled);
+        for d in permission_defs() {
+            assert_eq!(d.field, format!("Permissions{}", d.metadata), "{}", d.id);
+            assert!(!d.source.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_confirmed_field_is_in_the_recorded_describe() {
+        let recorded: serde_json::Value =
+            serde_json::from_str(include_str!("../../../../corpus/salesforce/describe-permissionset.json")).unwrap();
+        let fields: Vec<&str> = recorded["response"]["body"]["fields"]
+            .as_array()
+            .unwrap()
             .iter()
-            .any(|d| d.field == APPROVE_UNINSTALLED && d.needed == Needed::WhenAppNotInstalled));
+            .filter_map(|f| f["name"].as_str())
+            .collect();
+        for d in permission_defs() {
+            assert_eq!(fields.contains(&d.field.as_str()), d.field_confirmed, "{}", d.field);
+        }
     }
 }

@@ -1,8 +1,12 @@
-//! The fix for Gainsight's OAuth user: a permission set named for its purpose holding only the
-//! missing permissions, assigned to the user, and granted the connected app when the app
-//! admits only approved users. The plan is shown before anything changes; applying it writes
-//! every step to the journal before and after it happens, so a failure halfway leaves a true
-//! record that a rerun finishes and undo reverses. A second run plans nothing.
+//! The fix for Gainsight's OAuth user: unfreeze it if Salesforce froze it, and a permission
+//! set named for its purpose holding only the missing permissions, assigned to the user, and
+//! granted the connected app when the app admits only approved users. Permissions this org has
+//! a PermissionSet field for are set through REST; one it lacks a field for (Approve
+//! Uninstalled Connected Apps, in every org recorded so far) makes the set be created through
+//! the Metadata API with that `userPermissions` entry. The plan is shown before anything
+//! changes; applying it writes every step to the journal before and after it happens, so a
+//! failure halfway leaves a true record that a rerun finishes and undo reverses. A second run
+//! plans nothing.
 
 use std::collections::BTreeMap;
 
@@ -11,13 +15,14 @@ use serde_json::{json, Map, Value};
 
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::journal::{new_run_id, Entry, Event, Journal};
-use crate::language::{text, Text};
+use crate::journal::{new_run_id, Entry, Event, Journal, Via};
+use crate::language::{text, text_localized, Text};
 use crate::oauth_user::diagnosis::{
-    diagnose, fix_permission_set, permission_defs, Diagnosis, InstalledApp, Needed, UserSummary,
+    diagnose, fix_permission_set, Diagnosis, Frozen, InstalledApp, PermissionPath, UserSummary,
 };
 use crate::oauth_user::snapshot::{same_id, soql_string};
 use crate::salesforce::client::SalesforceClient;
+use crate::salesforce::metadata::{MetadataKind, PermissionSetSpec, UserPermission};
 use crate::salesforce_id::SalesforceId;
 
 /// Which permission set a step works on.
@@ -37,7 +42,12 @@ pub enum SetRef {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Change {
-    /// Create the permission set with the missing permissions.
+    /// Unfreeze the user (`UserLogin.IsFrozen` to false).
+    Unfreeze {
+        /// The `UserLogin` row.
+        user_login: String,
+    },
+    /// Create the permission set with the missing permissions, through REST.
     CreatePermissionSet {
         /// API name.
         name: String,
@@ -48,12 +58,40 @@ pub enum Change {
         /// Permission fields set to true.
         permissions: Vec<String>,
     },
-    /// Turn on permissions in Reconnect's existing permission set.
+    /// Create the permission set through the Metadata API, for permissions this org has no
+    /// field for.
+    CreatePermissionSetMetadata {
+        /// API name (the metadata full name).
+        name: String,
+        /// Label.
+        label: String,
+        /// Description.
+        description: String,
+        /// `userPermissions` names turned on.
+        user_permissions: Vec<String>,
+    },
+    /// Turn on permission fields in Reconnect's existing permission set.
     AddPermissions {
         /// The set's id.
         id: String,
         /// Permission fields set to true.
         permissions: Vec<String>,
+    },
+    /// Turn on `userPermissions` in Reconnect's existing permission set, through the Metadata
+    /// API (the ones it already has are sent again, as the update replaces the set).
+    AddUserPermissions {
+        /// The set's id.
+        id: String,
+        /// Its metadata name.
+        name: String,
+        /// Label, kept.
+        label: String,
+        /// Description, kept.
+        description: String,
+        /// `userPermissions` names turned on.
+        user_permissions: Vec<String>,
+        /// Those it already has, kept on.
+        kept: Vec<String>,
     },
     /// Assign the permission set to the user.
     Assign {
@@ -86,7 +124,11 @@ impl Change {
     /// The object the change writes.
     pub fn object(&self) -> &'static str {
         match self {
-            Change::CreatePermissionSet { .. } | Change::AddPermissions { .. } => "PermissionSet",
+            Change::Unfreeze { .. } => "UserLogin",
+            Change::CreatePermissionSet { .. }
+            | Change::CreatePermissionSetMetadata { .. }
+            | Change::AddPermissions { .. }
+            | Change::AddUserPermissions { .. } => "PermissionSet",
             Change::Assign { .. } => "PermissionSetAssignment",
             Change::GrantApp { .. } => "SetupEntityAccess",
         }
@@ -98,22 +140,45 @@ impl Change {
             SetRef::New => format!("{set_name} (new)"),
             SetRef::Existing { id } => format!("{set_name} ({id})"),
         };
+        let named = |name: &String, label: &String, description: &String| {
+            vec![
+                ("Name".to_string(), name.clone()),
+                ("Label".into(), label.clone()),
+                ("Description".into(), description.clone()),
+            ]
+        };
         let (action, fields): (Text, Vec<(String, String)>) = match self {
+            Change::Unfreeze { user_login } => (
+                text("fix.action.unfreeze", &[]),
+                vec![("Id".into(), user_login.clone()), ("IsFrozen".into(), "true → false".into())],
+            ),
             Change::CreatePermissionSet { name, label, description, permissions } => (
                 text("fix.action.create_set", &[]),
-                [
-                    ("Name".to_string(), name.clone()),
-                    ("Label".into(), label.clone()),
-                    ("Description".into(), description.clone()),
-                ]
-                .into_iter()
-                .chain(permissions.iter().map(|p| (p.clone(), "true".to_string())))
-                .collect(),
+                named(name, label, description)
+                    .into_iter()
+                    .chain(permissions.iter().map(|p| (p.clone(), "true".to_string())))
+                    .collect(),
+            ),
+            Change::CreatePermissionSetMetadata { name, label, description, user_permissions } => (
+                text("fix.action.create_set_metadata", &[]),
+                named(name, label, description)
+                    .into_iter()
+                    .chain(user_permissions.iter().map(|p| (format!("userPermissions {p}"), "true".to_string())))
+                    .collect(),
             ),
             Change::AddPermissions { id, permissions } => (
                 text("fix.action.add_permissions", &[]),
                 std::iter::once(("Id".to_string(), id.clone()))
                     .chain(permissions.iter().map(|p| (p.clone(), "false → true".to_string())))
+                    .collect(),
+            ),
+            Change::AddUserPermissions { id, name, user_permissions, .. } => (
+                text("fix.action.add_user_permissions", &[]),
+                [("Id".to_string(), id.clone()), ("Name".to_string(), name.clone())]
+                    .into_iter()
+                    .chain(
+                        user_permissions.iter().map(|p| (format!("userPermissions {p}"), "false → true".to_string())),
+                    )
                     .collect(),
             ),
             Change::Assign { permission_set, user_id } => (
@@ -130,6 +195,10 @@ impl Change {
             ),
         };
         PreviewRow { object: self.object().to_string(), action, fields }
+    }
+
+    fn creates_the_set(&self) -> bool {
+        matches!(self, Change::CreatePermissionSet { .. } | Change::CreatePermissionSetMetadata { .. })
     }
 }
 
@@ -157,28 +226,6 @@ impl FixPlan {
     }
 }
 
-/// The permission fields the user lacks and the org has.
-fn missing_permissions(d: &Diagnosis) -> (Vec<String>, Vec<Text>) {
-    let mut missing = Vec::new();
-    let mut cannot = Vec::new();
-    for def in permission_defs() {
-        let needed = match def.needed {
-            Needed::Always => true,
-            Needed::WhenAppNotInstalled => d.app.is_none(),
-            Needed::Never => false,
-        };
-        if !needed {
-            continue;
-        }
-        match d.effective.get(&def.field) {
-            Some(true) => {}
-            Some(false) => missing.push(def.field.clone()),
-            None => cannot.push(text("fix.field_missing", &[("field", &def.field)])),
-        }
-    }
-    (missing, cannot)
-}
-
 /// Plans the fix for `username`: what is missing, against Reconnect's permission set if an
 /// earlier run created it.
 pub async fn plan(
@@ -189,12 +236,27 @@ pub async fn plan(
 ) -> Result<(Diagnosis, FixPlan), Error> {
     let d = diagnose(client, username, app_name).await?;
     let def = fix_permission_set();
-    let (missing, mut cannot_fix) = missing_permissions(&d);
+    let mut cannot_fix = Vec::new();
     if !d.user.active {
         cannot_fix.push(text("fix.inactive", &[("user", &d.user.username)]));
     }
-    let needs_grant = d.pre_authorized == Some(false);
     let mut changes = Vec::new();
+    if let Frozen::Yes { user_login } = &d.frozen {
+        changes.push(Change::Unfreeze { user_login: user_login.clone() });
+    }
+    let missing: Vec<_> = d.permissions.iter().filter(|p| p.needed && p.granted == Some(false)).collect();
+    for unread in d.permissions.iter().filter(|p| p.needed && p.granted.is_none()) {
+        cannot_fix.push(text_localized(
+            "fix.permission_unread",
+            &[("metadata", &unread.metadata)],
+            &[("label", &unread.label)],
+        ));
+    }
+    let by_field: Vec<String> =
+        missing.iter().filter(|p| p.path == PermissionPath::Field).map(|p| p.field.clone()).collect();
+    let by_metadata: Vec<String> =
+        missing.iter().filter(|p| p.path == PermissionPath::Metadata).map(|p| p.metadata.clone()).collect();
+    let needs_grant = d.pre_authorized == Some(false);
     if !missing.is_empty() || needs_grant {
         let ours: Option<Value> = client
             .query::<Value>(&format!(
@@ -206,12 +268,24 @@ pub async fn plan(
             .next();
         match ours {
             None => {
-                changes.push(Change::CreatePermissionSet {
-                    name: def.name.clone(),
-                    label: def.label.clone(),
-                    description: def.description.clone(),
-                    permissions: missing,
-                });
+                if by_metadata.is_empty() {
+                    changes.push(Change::CreatePermissionSet {
+                        name: def.name.clone(),
+                        label: def.label.clone(),
+                        description: def.description.clone(),
+                        permissions: by_field,
+                    });
+                } else {
+                    // Metadata can also name the permissions that have fields, so one create
+                    // through the Metadata API holds them all.
+                    let all = missing.iter().map(|p| p.metadata.clone()).collect();
+                    changes.push(Change::CreatePermissionSetMetadata {
+                        name: def.name.clone(),
+                        label: def.label.clone(),
+                        description: def.description.clone(),
+                        user_permissions: all,
+                    });
+                }
                 changes.push(Change::Assign { permission_set: SetRef::New, user_id: d.user.id.clone() });
                 if let (true, Some(app)) = (needs_grant, &d.app) {
                     changes.push(Change::GrantApp { permission_set: SetRef::New, app_id: app.id.clone() });
@@ -220,9 +294,33 @@ pub async fn plan(
             Some(set) => {
                 let id = set["Id"].as_str().unwrap_or_default().to_string();
                 let lacking: Vec<String> =
-                    missing.into_iter().filter(|f| set[f.as_str()].as_bool() != Some(true)).collect();
+                    by_field.into_iter().filter(|f| set[f.as_str()].as_bool() != Some(true)).collect();
                 if !lacking.is_empty() {
                     changes.push(Change::AddPermissions { id: id.clone(), permissions: lacking });
+                }
+                if !by_metadata.is_empty() {
+                    let read = client
+                        .read_permission_metadata(MetadataKind::PermissionSet, std::slice::from_ref(&def.name))
+                        .await?;
+                    let current = read.into_iter().next();
+                    let kept: Vec<String> = current
+                        .as_ref()
+                        .map(|m| m.user_permissions.iter().filter(|p| p.enabled).map(|p| p.name.clone()).collect())
+                        .unwrap_or_default();
+                    let adding: Vec<String> = by_metadata.into_iter().filter(|n| !kept.contains(n)).collect();
+                    if !adding.is_empty() {
+                        changes.push(Change::AddUserPermissions {
+                            id: id.clone(),
+                            name: def.name.clone(),
+                            label: current.as_ref().and_then(|m| m.label.clone()).unwrap_or_else(|| def.label.clone()),
+                            description: current
+                                .as_ref()
+                                .and_then(|m| m.description.clone())
+                                .unwrap_or_else(|| def.description.clone()),
+                            user_permissions: adding,
+                            kept,
+                        });
+                    }
                 }
                 if !d.permission_set_ids.iter().any(|p| same_id(p, &id)) {
                     changes.push(Change::Assign {
@@ -315,6 +413,7 @@ impl RunLog<'_> {
             before: BTreeMap::new(),
             error: None,
             maybe_applied: false,
+            via: Via::Rest,
         };
         fill(&mut e);
         self.journal.append(&e)
@@ -322,10 +421,9 @@ impl RunLog<'_> {
 
     /// Records a failed write; the org may have done it when the answer never came.
     pub(crate) fn failed(&self, step: u32, object: &str, error: &Error) -> Result<(), Error> {
-        let maybe = matches!(error, Error::Network { .. } | Error::SalesforceUnavailable { .. });
         self.write(step, Event::Failed, object, |e| {
             e.error = Some(error.to_string());
-            e.maybe_applied = maybe;
+            e.maybe_applied = maybe_landed(error);
         })
     }
 }
@@ -354,6 +452,11 @@ pub async fn apply(
         };
         let object = change.object();
         let result = match change {
+            Change::Unfreeze { user_login } => {
+                let after = as_map(vec![("IsFrozen", json!(false))]);
+                let before = as_map(vec![("IsFrozen", json!(true))]);
+                update(client, &log, step, object, user_login, after, before).await
+            }
             Change::CreatePermissionSet { name, label, description, permissions } => {
                 let mut fields =
                     as_map(vec![("Name", json!(name)), ("Label", json!(label)), ("Description", json!(description))]);
@@ -361,40 +464,39 @@ pub async fn apply(
                 let key = as_map(vec![("Name", json!(name))]);
                 create(client, &log, step, object, key, fields).await
             }
+            Change::CreatePermissionSetMetadata { name, label, description, user_permissions } => {
+                let spec = PermissionSetSpec {
+                    full_name: name.clone(),
+                    label: label.clone(),
+                    description: description.clone(),
+                    user_permissions: user_permissions
+                        .iter()
+                        .map(|n| UserPermission { name: n.clone(), enabled: true })
+                        .collect(),
+                };
+                create_through_metadata(client, &log, step, &spec).await
+            }
             Change::AddPermissions { id, permissions } => {
                 let after: BTreeMap<String, Value> = permissions.iter().map(|p| (p.clone(), json!(true))).collect();
                 let before: BTreeMap<String, Value> = permissions.iter().map(|p| (p.clone(), json!(false))).collect();
-                log.write(step, Event::Intent, object, |e| {
-                    e.record = Some(id.clone());
-                    e.fields = after.clone();
-                    e.before = before.clone();
-                })?;
-                let body: Map<String, Value> = after.clone().into_iter().collect();
-                match client.patch(&format!("sobjects/PermissionSet/{id}"), &Value::Object(body)).await {
-                    Ok(()) => {
-                        log.write(step, Event::Updated, object, |e| {
-                            e.record = Some(id.clone());
-                            e.fields = after;
-                            e.before = before;
-                        })?;
-                        Ok(id.clone())
-                    }
-                    Err(err) => {
-                        // A PATCH that may have landed is still recorded as an update, so undo
-                        // puts the old values back either way.
-                        if matches!(err, Error::Network { .. } | Error::SalesforceUnavailable { .. }) {
-                            log.write(step, Event::Updated, object, |e| {
-                                e.record = Some(id.clone());
-                                e.fields = after;
-                                e.before = before;
-                                e.error = Some(err.to_string());
-                            })?;
-                        } else {
-                            log.failed(step, object, &err)?;
-                        }
-                        Err(err)
-                    }
-                }
+                update(client, &log, step, object, id, after, before).await
+            }
+            Change::AddUserPermissions { id, name, label, description, user_permissions, kept } => {
+                let spec = PermissionSetSpec {
+                    full_name: name.clone(),
+                    label: label.clone(),
+                    description: description.clone(),
+                    user_permissions: kept
+                        .iter()
+                        .chain(user_permissions)
+                        .map(|n| UserPermission { name: n.clone(), enabled: true })
+                        .collect(),
+                };
+                let after: BTreeMap<String, Value> =
+                    user_permissions.iter().map(|p| (p.clone(), json!(true))).collect();
+                let before: BTreeMap<String, Value> =
+                    user_permissions.iter().map(|p| (p.clone(), json!(false))).collect();
+                update_through_metadata(client, &log, step, id, &spec, after, before).await
             }
             Change::Assign { permission_set, user_id } => {
                 let set = set_id(permission_set);
@@ -411,7 +513,7 @@ pub async fn apply(
         };
         match result {
             Ok(record) => {
-                if matches!(change, Change::CreatePermissionSet { .. }) {
+                if change.creates_the_set() {
                     new_set = Some(record.clone());
                 }
                 outcome.applied.push(Applied { change: change.clone(), record });
@@ -423,6 +525,143 @@ pub async fn apply(
         }
     }
     Ok(outcome)
+}
+
+/// Whether a failed write may have landed anyway (the answer never came).
+fn maybe_landed(err: &Error) -> bool {
+    matches!(err, Error::Network { .. } | Error::SalesforceUnavailable { .. })
+}
+
+/// PATCHes fields of a record with journal entries around it; `before` is what undo puts back.
+async fn update(
+    client: &SalesforceClient,
+    log: &RunLog<'_>,
+    step: u32,
+    object: &str,
+    id: &str,
+    after: BTreeMap<String, Value>,
+    before: BTreeMap<String, Value>,
+) -> Result<String, Error> {
+    log.write(step, Event::Intent, object, |e| {
+        e.record = Some(id.to_string());
+        e.fields = after.clone();
+        e.before = before.clone();
+    })?;
+    let body: Map<String, Value> = after.clone().into_iter().collect();
+    let result = client.patch(&format!("sobjects/{object}/{id}"), &Value::Object(body)).await;
+    updated(log, step, object, id, BTreeMap::new(), after, before, Via::Rest, result)
+}
+
+/// Journals the outcome of an update. An update that may have landed is still recorded, so
+/// undo puts the old values back either way.
+#[allow(clippy::too_many_arguments)]
+fn updated(
+    log: &RunLog<'_>,
+    step: u32,
+    object: &str,
+    id: &str,
+    key: BTreeMap<String, Value>,
+    after: BTreeMap<String, Value>,
+    before: BTreeMap<String, Value>,
+    via: Via,
+    result: Result<(), Error>,
+) -> Result<String, Error> {
+    let record = |e: &mut Entry, error: Option<String>| {
+        e.record = Some(id.to_string());
+        e.key = key.clone();
+        e.fields = after.clone();
+        e.before = before.clone();
+        e.via = via;
+        e.error = error;
+    };
+    match result {
+        Ok(()) => {
+            log.write(step, Event::Updated, object, |e| record(e, None))?;
+            Ok(id.to_string())
+        }
+        Err(err) => {
+            if maybe_landed(&err) {
+                log.write(step, Event::Updated, object, |e| record(e, Some(err.to_string())))?;
+            } else {
+                log.failed(step, object, &err)?;
+            }
+            Err(err)
+        }
+    }
+}
+
+/// Updates Reconnect's permission set through the Metadata API with journal entries around it.
+async fn update_through_metadata(
+    client: &SalesforceClient,
+    log: &RunLog<'_>,
+    step: u32,
+    id: &str,
+    spec: &PermissionSetSpec,
+    after: BTreeMap<String, Value>,
+    before: BTreeMap<String, Value>,
+) -> Result<String, Error> {
+    let key = as_map(vec![("Name", json!(spec.full_name))]);
+    log.write(step, Event::Intent, "PermissionSet", |e| {
+        e.record = Some(id.to_string());
+        e.key = key.clone();
+        e.fields = after.clone();
+        e.before = before.clone();
+        e.via = Via::Metadata;
+    })?;
+    let result = client.update_permission_set(spec).await;
+    updated(log, step, "PermissionSet", id, key, after, before, Via::Metadata, result)
+}
+
+/// Creates Reconnect's permission set through the Metadata API, then finds its record id by
+/// name (the Metadata API answers with the name only). A create whose outcome is unknown, or
+/// whose id cannot be read, is journaled as maybe applied: undo finds it by its name.
+async fn create_through_metadata(
+    client: &SalesforceClient,
+    log: &RunLog<'_>,
+    step: u32,
+    spec: &PermissionSetSpec,
+) -> Result<String, Error> {
+    let key = as_map(vec![("Name", json!(spec.full_name))]);
+    let fields: BTreeMap<String, Value> =
+        spec.user_permissions.iter().map(|p| (p.name.clone(), json!(p.enabled))).collect();
+    log.write(step, Event::Intent, "PermissionSet", |e| {
+        e.key = key.clone();
+        e.fields = fields.clone();
+        e.via = Via::Metadata;
+    })?;
+    if let Err(err) = client.create_permission_set(spec).await {
+        log.failed(step, "PermissionSet", &err)?;
+        return Err(err);
+    }
+    let found: Result<Vec<Value>, Error> =
+        client.query(&format!("SELECT Id FROM PermissionSet WHERE Name = {}", soql_string(&spec.full_name))).await;
+    match found.map(|rows| rows.first().and_then(|r| r["Id"].as_str()).map(str::to_string)) {
+        Ok(Some(id)) => {
+            log.write(step, Event::Created, "PermissionSet", |e| {
+                e.record = Some(id.clone());
+                e.key = key;
+                e.via = Via::Metadata;
+            })?;
+            Ok(id)
+        }
+        Ok(None) => {
+            let err = Error::UnexpectedResponse {
+                what: format!("PermissionSet {} not found after its create", spec.full_name),
+            };
+            log.write(step, Event::Failed, "PermissionSet", |e| {
+                e.error = Some(err.to_string());
+                e.maybe_applied = true;
+            })?;
+            Err(err)
+        }
+        Err(err) => {
+            log.write(step, Event::Failed, "PermissionSet", |e| {
+                e.error = Some(err.to_string());
+                e.maybe_applied = true;
+            })?;
+            Err(err)
+        }
+    }
 }
 
 /// Creates a record with journal entries around it.

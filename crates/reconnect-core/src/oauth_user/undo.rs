@@ -10,10 +10,11 @@ use serde_json::{Map, Value};
 
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::journal::{Event, Journal, LiveChange};
+use crate::journal::{Event, Journal, LiveChange, Via};
 use crate::oauth_user::fix::RunLog;
 use crate::oauth_user::snapshot::soql_string;
 use crate::salesforce::client::SalesforceClient;
+use crate::salesforce::metadata::{MetadataKind, PermissionSetSpec, UserPermission};
 use crate::salesforce_id::SalesforceId;
 
 /// How one change was undone.
@@ -103,7 +104,10 @@ async fn undo_one(
                 }
             }
         }
-        LiveChange::Updated { object, record, before } => {
+        LiveChange::Updated { object, record, key, before, via: Via::Metadata } => {
+            restore_user_permissions(client, log, step, object, record, key, before).await
+        }
+        LiveChange::Updated { object, record, before, via: Via::Rest, .. } => {
             log.write(step, Event::Intent, object, |e| {
                 e.record = Some(record.clone());
                 e.fields = before.clone();
@@ -126,6 +130,65 @@ async fn undo_one(
                     Err(e)
                 }
             }
+        }
+    }
+}
+
+/// Puts back `userPermissions` that a Metadata API update turned on: reads the set as it is
+/// now and sends it again with those permissions as they were, so nothing else changes.
+async fn restore_user_permissions(
+    client: &SalesforceClient,
+    log: &RunLog<'_>,
+    step: u32,
+    object: &str,
+    record: &str,
+    key: &BTreeMap<String, Value>,
+    before: &BTreeMap<String, Value>,
+) -> Result<Undone, Error> {
+    let name = key.get("Name").and_then(Value::as_str).unwrap_or_default().to_string();
+    log.write(step, Event::Intent, object, |e| {
+        e.record = Some(record.to_string());
+        e.key = key.clone();
+        e.fields = before.clone();
+        e.via = Via::Metadata;
+    })?;
+    let current = match client.read_permission_metadata(MetadataKind::PermissionSet, std::slice::from_ref(&name)).await
+    {
+        Ok(read) => read.into_iter().next(),
+        Err(e) => {
+            log.failed(step, object, &e)?;
+            return Err(e);
+        }
+    };
+    let Some(current) = current else {
+        log.write(step, Event::Restored, object, |e| {
+            e.record = Some(record.to_string());
+            e.error = Some("already gone".into());
+        })?;
+        return Ok(Undone { object: object.to_string(), record: Some(record.to_string()), how: How::AlreadyGone });
+    };
+    let mut permissions: Vec<UserPermission> =
+        current.user_permissions.iter().filter(|p| !before.contains_key(&p.name)).cloned().collect();
+    permissions.extend(
+        before.iter().map(|(name, was)| UserPermission { name: name.clone(), enabled: was.as_bool().unwrap_or(false) }),
+    );
+    let spec = PermissionSetSpec {
+        full_name: name,
+        label: current.label.clone().unwrap_or_default(),
+        description: current.description.clone().unwrap_or_default(),
+        user_permissions: permissions,
+    };
+    match client.update_permission_set(&spec).await {
+        Ok(()) => {
+            log.write(step, Event::Restored, object, |e| {
+                e.record = Some(record.to_string());
+                e.via = Via::Metadata;
+            })?;
+            Ok(Undone { object: object.to_string(), record: Some(record.to_string()), how: How::Restored })
+        }
+        Err(e) => {
+            log.failed(step, object, &e)?;
+            Err(e)
         }
     }
 }

@@ -11,8 +11,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::Error;
-use crate::oauth::flow::refresh_access;
+use crate::oauth::flow::refresh_tokens;
 use crate::salesforce::instance::InstanceUrl;
+use crate::salesforce::soap::{self, Element, Fault};
+use crate::salesforce::tokens::{IdentityUrl, Refreshed};
 use crate::secret::Secret;
 
 /// The newest API version Reconnect speaks; negotiation picks the newest the org offers up to
@@ -39,8 +41,15 @@ pub fn http_client() -> reqwest::Client {
         .expect("the HTTP client builds")
 }
 
-/// Called with the new access token after a refresh, so the caller can keep it.
-pub type OnRefresh = Box<dyn Fn(&Secret) + Send + Sync>;
+/// Who keeps a session's tokens: told about every refresh, so a rotated refresh token is kept
+/// at once, and about the end of the session, so no dead token stays behind.
+pub trait TokenKeeper: Send + Sync {
+    /// A refresh gave a new access token, and maybe a new refresh token that replaces the old.
+    fn refreshed(&self, access: &Secret, refresh: &Secret);
+    /// The org refused the refresh token (revoked, expired, or the user frozen): the session
+    /// is over and its tokens are worthless.
+    fn ended(&self);
+}
 
 /// A signed-in connection to one org.
 pub struct SalesforceClient {
@@ -48,12 +57,13 @@ pub struct SalesforceClient {
     instance: InstanceUrl,
     client_id: String,
     version: String,
-    access: tokio::sync::Mutex<Secret>,
-    refresh: Option<Secret>,
-    on_refresh: Option<OnRefresh>,
+    tokens: tokio::sync::Mutex<(Secret, Option<Secret>)>,
+    keeper: Option<Box<dyn TokenKeeper>>,
     round_trips: std::sync::atomic::AtomicU64,
 }
 
+/// One REST error as Salesforce sends it: `{message, errorCode, fields?}`, in an array
+/// (`corpus/salesforce/rest-error-*.json`), though some answers carry a single object.
 #[derive(Deserialize)]
 struct SfErrorBody {
     #[serde(rename = "errorCode")]
@@ -61,7 +71,26 @@ struct SfErrorBody {
     message: String,
 }
 
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SfErrors {
+    Many(Vec<SfErrorBody>),
+    One(SfErrorBody),
+}
+
 impl SfErrorBody {
+    /// The first error of a REST error body, whichever form it takes.
+    fn parse(body: &str) -> Option<SfErrorBody> {
+        Self::from_value(serde_json::from_str(body).ok()?)
+    }
+
+    fn from_value(body: Value) -> Option<SfErrorBody> {
+        match serde_json::from_value(body).ok()? {
+            SfErrors::Many(v) => v.into_iter().next(),
+            SfErrors::One(e) => Some(e),
+        }
+    }
+
     /// Salesforce's error code as a typed error; messages are redacted in case they echo input.
     fn into_error(self) -> Error {
         let message = crate::secret::redact(&self.message);
@@ -101,11 +130,41 @@ pub fn query_path(soql: &str) -> String {
     format!("query?q={encoded}")
 }
 
-#[derive(Deserialize)]
-struct QueryPage<T> {
-    records: Vec<T>,
+/// One page of a query result. The last page has no `nextRecordsUrl` key at all, and the key
+/// is a path on the instance (`/services/data/vNN.0/query/<locator>`), never a whole URL.
+#[derive(Debug, Deserialize)]
+pub struct QueryPage<T> {
+    /// The records of this page.
+    pub records: Vec<T>,
+    /// The whole result's size, repeated on every page.
+    #[serde(rename = "totalSize")]
+    pub total_size: u64,
+    /// Where the next page is.
     #[serde(rename = "nextRecordsUrl")]
-    next: Option<String>,
+    pub next: Option<String>,
+}
+
+/// One field of an sObject describe, as far as Reconnect reads it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DescribedField {
+    /// API name.
+    pub name: String,
+    /// Label shown in Setup.
+    pub label: String,
+    /// SOAP type, e.g. `boolean`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Whether a create may set it.
+    #[serde(default)]
+    pub createable: bool,
+    /// Whether an update may set it.
+    #[serde(default)]
+    pub updateable: bool,
+}
+
+#[derive(Deserialize)]
+struct Described {
+    fields: Vec<DescribedField>,
 }
 
 impl SalesforceClient {
@@ -116,16 +175,15 @@ impl SalesforceClient {
         client_id: &str,
         access: Secret,
         refresh: Option<Secret>,
-        on_refresh: Option<OnRefresh>,
+        keeper: Option<Box<dyn TokenKeeper>>,
     ) -> Result<SalesforceClient, Error> {
         let mut client = SalesforceClient {
             http,
             instance,
             client_id: client_id.to_string(),
             version: String::new(),
-            access: tokio::sync::Mutex::new(access),
-            refresh,
-            on_refresh,
+            tokens: tokio::sync::Mutex::new((access, refresh)),
+            keeper,
             round_trips: Default::default(),
         };
         let versions: Vec<Value> = client.send_json(Method::GET, "/services/data", None, true).await?;
@@ -165,20 +223,113 @@ impl SalesforceClient {
     }
 
     async fn query_at<T: DeserializeOwned>(&self, resource: &str, soql: &str) -> Result<Vec<T>, Error> {
-        let mut path = format!(
+        let mut page = self.first_page(resource, soql).await?;
+        let mut out = Vec::new();
+        loop {
+            out.extend(page.records);
+            match page.next {
+                Some(next) => page = self.next_page(&next).await?,
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// The first page of a SOQL query (`resource` is `query` or `tooling/query`), for callers
+    /// that work through a large result a page at a time.
+    pub async fn first_page<T: DeserializeOwned>(&self, resource: &str, soql: &str) -> Result<QueryPage<T>, Error> {
+        let path = format!(
             "/services/data/v{}/{resource}{}",
             self.version,
             query_path(soql).strip_prefix("query").expect("query_path starts with query")
         );
-        let mut out = Vec::new();
+        self.send_json(Method::GET, &path, None, true).await
+    }
+
+    /// The page a `nextRecordsUrl` names; only paths on this instance's API are followed.
+    pub async fn next_page<T: DeserializeOwned>(&self, next: &str) -> Result<QueryPage<T>, Error> {
+        if !next.starts_with("/services/data/") {
+            return Err(Error::UnexpectedResponse { what: format!("nextRecordsUrl {next}") });
+        }
+        self.send_json(Method::GET, next, None, true).await
+    }
+
+    /// The fields of an sObject as this org describes them (`sobjects/<Object>/describe`).
+    pub async fn describe_fields(&self, object: &str) -> Result<Vec<DescribedField>, Error> {
+        let described: Described = self.get(&format!("sobjects/{object}/describe")).await?;
+        Ok(described.fields)
+    }
+
+    /// Reads the identity URL (Salesforce's documented way to learn who a token belongs to);
+    /// returns the username.
+    pub async fn identity_username(&self, url: &IdentityUrl) -> Result<String, Error> {
+        let text = self.send_url(Method::GET, url.origin(), &url.as_url(), None, true).await?;
+        let body: Value =
+            serde_json::from_str(&text).map_err(|e| Error::UnexpectedResponse { what: format!("identity: {e}") })?;
+        // The identity URL answers `username`; the OpenID userinfo shape names it `preferred_username`.
+        body["username"]
+            .as_str()
+            .or_else(|| body["preferred_username"].as_str())
+            .map(str::to_string)
+            .ok_or_else(|| Error::UnexpectedResponse { what: "identity without a username".into() })
+    }
+
+    /// Calls the Metadata API (SOAP, `/services/Soap/m/NN.0`) with `body` (the call's element,
+    /// escaped XML); returns the answer's envelope. The session goes in the SessionHeader; an
+    /// `INVALID_SESSION_ID` fault refreshes it once; a fault is the core's error. Reads (and
+    /// only reads) are retried through network failures and server errors without a fault.
+    pub async fn metadata_call(&self, body: &str, read: bool) -> Result<Element, Error> {
+        let url = self.instance.join(&format!("/services/Soap/m/{}", self.version));
+        let mut refreshed = false;
+        let mut attempt = 0;
         loop {
-            let page: QueryPage<T> = self.send_json(Method::GET, &path, None, true).await?;
-            out.extend(page.records);
-            match page.next {
-                Some(next) if next.starts_with("/services/data/") => path = next,
-                Some(other) => return Err(Error::UnexpectedResponse { what: format!("nextRecordsUrl {other}") }),
-                None => return Ok(out),
+            attempt += 1;
+            let token = self.tokens.lock().await.0.clone();
+            self.round_trips.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let response = self
+                .http
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "text/xml; charset=UTF-8")
+                .header("SOAPAction", "\"\"")
+                .body(soap::envelope(token.expose(), body))
+                .send()
+                .await;
+            let retryable = read && attempt < READ_ATTEMPTS;
+            let response = match response {
+                Ok(r) => r,
+                Err(e) if retryable && (e.is_timeout() || e.is_connect() || e.is_request()) => {
+                    backoff(attempt).await;
+                    continue;
+                }
+                Err(e) => return Err(Error::network(&e)),
+            };
+            let status = response.status();
+            let text = response.text().await.map_err(|e| Error::network(&e))?;
+            let parsed = Element::parse(&text);
+            match parsed.as_ref().ok().and_then(Fault::find) {
+                Some(fault) if fault.code == "INVALID_SESSION_ID" && !refreshed => {
+                    refreshed = true;
+                    self.refresh(&token).await?;
+                    continue;
+                }
+                Some(fault) if fault.code == "INVALID_SESSION_ID" => {
+                    self.end();
+                    return Err(Error::SessionExpired);
+                }
+                Some(fault) => return Err(fault.into_error()),
+                None => {}
             }
+            if status.is_server_error() && retryable {
+                backoff(attempt).await;
+                continue;
+            }
+            if !status.is_success() {
+                return Err(if status.is_server_error() {
+                    Error::SalesforceUnavailable { status: status.as_u16() }
+                } else {
+                    Error::UnexpectedResponse { what: format!("{} Metadata API", status.as_u16()) }
+                });
+            }
+            return parsed;
         }
     }
 
@@ -193,9 +344,13 @@ impl SalesforceClient {
     }
 
     /// Runs read-only subrequests (paths under `/services/data/vNN.0/`, e.g. from
-    /// [`query_path`]) in one composite round trip; the answer holds each body by reference.
-    /// A failed subrequest fails the whole call with its Salesforce error.
-    pub async fn composite_read(&self, parts: &[(&str, String)]) -> Result<BTreeMap<String, Value>, Error> {
+    /// [`query_path`]) in one composite round trip. The composite call itself answers 200 even
+    /// when every part failed (`corpus/salesforce/composite-failure-rolled-back.json`), so each
+    /// part comes back as its own body or its own Salesforce error.
+    pub async fn composite_read(
+        &self,
+        parts: &[(&str, String)],
+    ) -> Result<BTreeMap<String, Result<Value, Error>>, Error> {
         let base = format!("/services/data/v{}", self.version);
         let requests: Vec<Value> = parts
             .iter()
@@ -203,21 +358,23 @@ impl SalesforceClient {
             .collect();
         let answer: CompositeAnswer =
             self.post("composite", &json!({ "allOrNone": false, "compositeRequest": requests }), true).await?;
-        let mut out = BTreeMap::new();
-        for part in answer.composite_response {
-            if part.http_status_code >= 400 {
-                let sf: Option<SfErrorBody> =
-                    serde_json::from_value::<Vec<SfErrorBody>>(part.body).ok().and_then(|v| v.into_iter().next());
-                return Err(match sf {
-                    Some(e) => e.into_error(),
-                    None => Error::UnexpectedResponse {
-                        what: format!("composite {} {}", part.reference_id, part.http_status_code),
-                    },
-                });
-            }
-            out.insert(part.reference_id, part.body);
-        }
-        Ok(out)
+        Ok(answer
+            .composite_response
+            .into_iter()
+            .map(|part| {
+                let result = if part.http_status_code >= 400 {
+                    Err(match SfErrorBody::from_value(part.body) {
+                        Some(e) => e.into_error(),
+                        None => Error::UnexpectedResponse {
+                            what: format!("composite {} {}", part.reference_id, part.http_status_code),
+                        },
+                    })
+                } else {
+                    Ok(part.body)
+                };
+                (part.reference_id, result)
+            })
+            .collect())
     }
 
     /// Creates a record at `sobjects/<Object>` (or `tooling/sobjects/<Object>`) and returns its
@@ -260,12 +417,29 @@ impl SalesforceClient {
 
     /// Sends with the session's token; refreshes once on `INVALID_SESSION_ID`; retries reads.
     async fn send(&self, method: Method, path: &str, body: Option<&Value>, retry: bool) -> Result<String, Error> {
+        self.send_url(method, &self.instance, &self.instance.join(path), body, retry).await
+    }
+
+    /// Sends to `url`, which lies on `origin` (an allowed host), with the session's token.
+    async fn send_url(
+        &self,
+        method: Method,
+        origin: &InstanceUrl,
+        url: &str,
+        body: Option<&Value>,
+        retry: bool,
+    ) -> Result<String, Error> {
+        debug_assert!(url.starts_with(origin.as_str()));
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let token = self.access.lock().await.clone();
-            let mut request = self.http.request(method.clone(), self.instance.join(path)).bearer_auth(token.expose());
+            let token = self.tokens.lock().await.0.clone();
+            let mut request = self
+                .http
+                .request(method.clone(), url)
+                .bearer_auth(token.expose())
+                .header(reqwest::header::ACCEPT, "application/json");
             if let Some(b) = body {
                 request = request.json(b);
             }
@@ -289,29 +463,64 @@ impl SalesforceClient {
                 backoff(attempt).await;
                 continue;
             }
-            let sf: Option<SfErrorBody> =
-                serde_json::from_str::<Vec<SfErrorBody>>(&text).ok().and_then(|v| v.into_iter().next());
             if status == StatusCode::UNAUTHORIZED && !refreshed {
-                if let Some(refresh) = &self.refresh {
-                    refreshed = true;
-                    let fresh = refresh_access(&self.http, &self.instance, &self.client_id, refresh).await?;
-                    if let Some(cb) = &self.on_refresh {
-                        cb(&fresh);
-                    }
-                    *self.access.lock().await = fresh;
-                    continue;
-                }
+                refreshed = true;
+                self.refresh(&token).await?;
+                continue;
             }
             return Err(match status {
-                StatusCode::UNAUTHORIZED => Error::SessionExpired,
+                StatusCode::UNAUTHORIZED => {
+                    self.end();
+                    Error::SessionExpired
+                }
                 s if s.is_server_error() => Error::SalesforceUnavailable { status: s.as_u16() },
-                _ => match sf {
+                _ => match SfErrorBody::parse(&text) {
                     Some(e) => e.into_error(),
-                    None => Error::UnexpectedResponse { what: format!("{} {path}", status.as_u16()) },
+                    None => Error::UnexpectedResponse { what: format!("{} {}", status.as_u16(), origin_path(url)) },
                 },
             });
         }
     }
+
+    /// Refreshes the access token that `failed`; a rotated refresh token replaces the old one
+    /// here and in the keeper before anything else is sent. Requests that failed together
+    /// refresh once. A refused refresh ends the session.
+    async fn refresh(&self, failed: &Secret) -> Result<(), Error> {
+        let mut tokens = self.tokens.lock().await;
+        if &tokens.0 != failed {
+            return Ok(());
+        }
+        let Some(refresh) = tokens.1.clone() else {
+            self.end();
+            return Err(Error::SessionExpired);
+        };
+        match refresh_tokens(&self.http, &self.instance, &self.client_id, &refresh).await {
+            Ok(Refreshed { access, refresh: rotated }) => {
+                let refresh = rotated.unwrap_or(refresh);
+                if let Some(k) = &self.keeper {
+                    k.refreshed(&access, &refresh);
+                }
+                *tokens = (access, Some(refresh));
+                Ok(())
+            }
+            Err(Error::SessionExpired) => {
+                self.end();
+                Err(Error::SessionExpired)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn end(&self) {
+        if let Some(k) = &self.keeper {
+            k.ended();
+        }
+    }
+}
+
+/// The path of a URL, without its query (which may quote data).
+fn origin_path(url: &str) -> String {
+    url::Url::parse(url).map(|u| u.path().to_string()).unwrap_or_default()
 }
 
 async fn backoff(attempt: u32) {

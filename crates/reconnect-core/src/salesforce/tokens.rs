@@ -1,4 +1,7 @@
-//! Salesforce's token response, parsed into validated parts.
+//! Salesforce's token response, parsed into validated parts. Recorded answers
+//! (`corpus/salesforce/token-*.json`) carry no `expires_in`, give `issued_at` as a string of
+//! epoch milliseconds, and a refresh answer usually repeats no `refresh_token`; none of those
+//! is relied on.
 
 use serde::Deserialize;
 
@@ -14,6 +17,16 @@ pub(crate) struct RawTokenResponse {
     pub refresh_token: Option<String>,
     pub instance_url: String,
     pub id: String,
+}
+
+/// The answer to a refresh: Salesforce repeats only the access token, but a client with
+/// refresh-token rotation (and any strict OAuth server) also sends a new refresh token, which
+/// replaces the old one.
+#[derive(Deserialize)]
+pub(crate) struct RawRefreshResponse {
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
 }
 
 /// Who signed in: the org and the user, from the identity URL.
@@ -39,6 +52,36 @@ impl Identity {
     }
 }
 
+/// The identity URL of a token answer: a Salesforce (or loopback) origin that may receive the
+/// token, and the `/id/<org>/<user>` path on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityUrl {
+    origin: InstanceUrl,
+    path: String,
+}
+
+impl IdentityUrl {
+    /// Accepts only an allowed origin with an `/id/…` path, so the token goes nowhere else.
+    pub fn parse(url: &str) -> Result<IdentityUrl, Error> {
+        let parsed = url::Url::parse(url).map_err(|_| Error::UnexpectedResponse { what: "identity URL".into() })?;
+        let origin = InstanceUrl::parse(&parsed.origin().ascii_serialization())?;
+        if !parsed.path().starts_with("/id/") {
+            return Err(Error::UnexpectedResponse { what: format!("identity URL path {}", parsed.path()) });
+        }
+        Ok(IdentityUrl { origin, path: parsed.path().to_string() })
+    }
+
+    /// The origin the URL is on.
+    pub fn origin(&self) -> &InstanceUrl {
+        &self.origin
+    }
+
+    /// The whole URL.
+    pub fn as_url(&self) -> String {
+        self.origin.join(&self.path)
+    }
+}
+
 /// The tokens of one signed-in session.
 #[derive(Debug, Clone)]
 pub struct TokenSet {
@@ -50,6 +93,8 @@ pub struct TokenSet {
     pub instance: InstanceUrl,
     /// Who signed in.
     pub identity: Identity,
+    /// Where to read who signed in (the token answer's `id`).
+    pub identity_url: IdentityUrl,
 }
 
 impl TokenSet {
@@ -59,6 +104,36 @@ impl TokenSet {
             refresh: raw.refresh_token.map(Secret::new),
             instance: InstanceUrl::parse(&raw.instance_url)?,
             identity: Identity::from_id_url(&raw.id)?,
+            identity_url: IdentityUrl::parse(&raw.id)?,
         })
+    }
+}
+
+/// What a refresh gave.
+#[derive(Debug, Clone)]
+pub struct Refreshed {
+    /// The new access token.
+    pub access: Secret,
+    /// A new refresh token, when the server rotates them; `None` keeps the old one.
+    pub refresh: Option<Secret>,
+}
+
+impl Refreshed {
+    pub(crate) fn from_raw(raw: RawRefreshResponse) -> Refreshed {
+        Refreshed { access: Secret::new(raw.access_token), refresh: raw.refresh_token.map(Secret::new) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_urls_stay_on_allowed_hosts() {
+        let ok = IdentityUrl::parse("https://login.salesforce.com/id/00Do0000000KLYPEA4/005o0000000iDI1AAM").unwrap();
+        assert_eq!(ok.as_url(), "https://login.salesforce.com/id/00Do0000000KLYPEA4/005o0000000iDI1AAM");
+        assert!(IdentityUrl::parse("http://127.0.0.1:4100/id/00D5g00000PRACT/0055g00000ADMIN").is_ok());
+        assert!(IdentityUrl::parse("https://evil.example/id/00Do0000000KLYPEA4/005o0000000iDI1AAM").is_err());
+        assert!(IdentityUrl::parse("https://login.salesforce.com/services/data").is_err());
     }
 }

@@ -20,8 +20,9 @@ pub fn no_redirects() -> reqwest::Client {
 }
 
 /// Does what a person does in the browser: opens the authorize URL, fills the form, and
-/// follows the redirect back to the loopback listener.
-pub async fn browser(authorize_url: String, who: (String, String)) -> u16 {
+/// follows the redirect: back to the loopback listener, or to Salesforce's error page. Returns
+/// the address it ended on (what the address bar shows).
+pub async fn browser(authorize_url: String, who: (String, String)) -> String {
     let http = no_redirects();
     let page = http.get(&authorize_url).send().await.unwrap();
     assert_eq!(page.status(), 200);
@@ -35,7 +36,10 @@ pub async fn browser(authorize_url: String, who: (String, String)) -> u16 {
         http.post(format!("{}{}", url.origin().ascii_serialization(), url.path())).form(&form).send().await.unwrap();
     assert_eq!(posted.status(), 303);
     let back = posted.headers()["location"].to_str().unwrap().to_string();
-    http.get(back).send().await.unwrap().status().as_u16()
+    let back = if back.starts_with('/') { format!("{}{back}", url.origin().ascii_serialization()) } else { back };
+    let landed = http.get(&back).send().await.unwrap();
+    assert!(landed.status().is_success() || landed.status() == 400, "{}", landed.status());
+    back
 }
 
 pub fn settings() -> SignInSettings {
@@ -86,10 +90,13 @@ pub async fn reauthorize_in_gainsight(base: &str, who: (&str, &str)) -> String {
     form.push(("decision".into(), "allow".into()));
     let posted =
         http.post(format!("{}{}", url.origin().ascii_serialization(), url.path())).form(&form).send().await.unwrap();
-    assert_eq!(posted.status(), 303);
-    let back = posted.headers()["location"].to_str().unwrap().to_string();
-    let back = if back.starts_with('/') { format!("{base}{back}") } else { back };
-    http.get(back).send().await.unwrap();
+    // A refused login (a frozen user) stays on the login page; a blocked app ends on
+    // Salesforce's error page; both leave the connection unauthorized.
+    if posted.status() == 303 {
+        let back = posted.headers()["location"].to_str().unwrap().to_string();
+        let back = if back.starts_with('/') { format!("{base}{back}") } else { back };
+        http.get(back).send().await.unwrap();
+    }
     http.get(format!("{base}/practice/gainsight/connectors")).send().await.unwrap().text().await.unwrap()
 }
 
