@@ -43,10 +43,29 @@ pub fn package_name(version_key: &str) -> Option<&'static str> {
 }
 
 /// Files an install request; the installer, never the caller, decides its status.
-pub fn request(store: &mut Store, fields: &Map<String, Value>) -> Result<String, crate::sf_error::SfError> {
+pub fn request(
+    store: &mut Store,
+    caller: &str,
+    fields: &Map<String, Value>,
+) -> Result<String, crate::sf_error::SfError> {
     let mut fields = fields.clone();
     fields.insert("Status".into(), json!("IN_PROGRESS"));
-    store.insert("PackageInstallRequest", &fields)
+    // The defaults the recorded requests carry (`corpus/salesforce/packaging-*.json`).
+    for (k, v) in [("UpgradeType", json!("mixed-mode")), ("ApexCompileType", json!("all"))] {
+        fields.entry(k.to_string()).or_insert(v);
+    }
+    let id = store.insert("PackageInstallRequest", &fields)?;
+    let created =
+        store.get("PackageInstallRequest", &id).and_then(|r| r.get("CreatedDate").cloned()).unwrap_or(Value::Null);
+    let by_the_org = crate::install::fields(&[
+        ("CreatedById", json!(caller)),
+        ("LastModifiedById", json!(caller)),
+        ("LastModifiedDate", created.clone()),
+        ("SystemModstamp", created),
+        ("PackageInstallSource", json!("U")),
+    ]);
+    store.update("PackageInstallRequest", &id, &by_the_org);
+    Ok(id)
 }
 
 /// How installs end in a scenario.
@@ -70,7 +89,7 @@ impl Default for InstallBehaviour {
     }
 }
 
-fn fields(pairs: &[(&str, Value)]) -> Map<String, Value> {
+pub(crate) fn fields(pairs: &[(&str, Value)]) -> Map<String, Value> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 
@@ -177,7 +196,7 @@ mod tests {
             ("SecurityType", json!("None")),
             ("NameConflictResolution", json!("Block")),
         ]);
-        super::request(store, &f).unwrap()
+        super::request(store, "0055g00000ADMINAA5", &f).unwrap()
     }
 
     #[test]

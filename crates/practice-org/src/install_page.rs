@@ -96,7 +96,7 @@ async fn submit(State(state): State<Shared>, Form(f): Form<HashMap<String, Strin
     ]
     .into_iter()
     .collect();
-    match crate::install::request(&mut org.store, &fields) {
+    match crate::install::request(&mut org.store, &user, &fields) {
         Ok(_) => render(
             &org,
             &key,

@@ -463,7 +463,14 @@ fn password(
     }
     let user_id = active_user(org, username, password).ok_or(("invalid_grant", "authentication failure"))?;
     crate::connected_apps::check_access(org, client_id, &user_id)?;
-    Ok(issue(org, &user_id, client_id, Grant::New { with_refresh: false }))
+    let mut body = issue(org, &user_id, client_id, Grant::New { with_refresh: false });
+    // The recorded username-password answer has neither `token_type` nor `scope`
+    // (`corpus/salesforce/token-password-success.json`).
+    if let Some(o) = body.as_object_mut() {
+        o.remove("token_type");
+        o.remove("scope");
+    }
+    Ok(body)
 }
 
 #[derive(Debug, Deserialize)]
@@ -496,18 +503,31 @@ async fn revoke(State(state): State<Shared>, Form(f): Form<RevokeForm>) -> Respo
     oauth_error("invalid_token", "invalid token")
 }
 
+/// The user's record and the `urls` of identity answers, as the recorded identity URL answer
+/// lists them (`corpus/salesforce/identity-id-url.json`: a literal `{version}` in each).
 fn user_json(org: &Org, user_id: &str) -> Option<(Value, Value)> {
     let user = Value::Object(org.store.get("User", user_id)?.clone());
-    let org_id = org.store.all("Organization")[0]["Id"].as_str().unwrap_or_default().to_string();
+    let org_id =
+        org.store.all("Organization")[0]["Id"].as_str().unwrap_or_default().get(..15).unwrap_or_default().to_string();
     let base = &org.base_url;
+    let data = |tail: &str| format!("{base}/services/data/v{{version}}/{tail}");
     let urls = json!({
         "enterprise": format!("{base}/services/Soap/c/{{version}}/{org_id}"),
+        "metadata": format!("{base}/services/Soap/m/{{version}}/{org_id}"),
         "partner": format!("{base}/services/Soap/u/{{version}}/{org_id}"),
-        "rest": format!("{base}/services/data/v{{version}}/"),
-        "sobjects": format!("{base}/services/data/v{{version}}/sobjects/"),
-        "query": format!("{base}/services/data/v{{version}}/query/"),
-        "tooling_rest": format!("{base}/services/data/v{{version}}/tooling/"),
+        "rest": data(""),
+        "sobjects": data("sobjects/"),
+        "search": data("search/"),
+        "query": data("query/"),
+        "recent": data("recent/"),
+        "tooling_soap": format!("{base}/services/Soap/T/{{version}}/{org_id}"),
+        "tooling_rest": data("tooling/"),
         "profile": format!("{base}/{user_id}"),
+        "feeds": data("chatter/feeds"),
+        "groups": data("chatter/groups"),
+        "users": data("chatter/users"),
+        "feed_items": data("chatter/feed-items"),
+        "feed_elements": data("chatter/feed-elements"),
         "custom_domain": base,
     });
     Some((user, urls))
@@ -558,6 +578,7 @@ async fn identity(
         return SfError::not_found().into_response();
     }
     let Some((u, urls)) = user_json(&org, &caller) else { return SfError::not_found().into_response() };
+    // The keys of the recorded identity answer, in its order.
     Json(json!({
         "id": identity_url(&org, &caller),
         "asserted_user": true,
@@ -567,12 +588,24 @@ async fn identity(
         "nick_name": u["FirstName"],
         "display_name": u["Name"],
         "email": u["Email"],
+        "email_verified": true,
+        "first_name": u["FirstName"],
+        "last_name": u["LastName"],
+        "timezone": "America/Los_Angeles",
+        "photos": { "picture": format!("{}/profilephoto/005/F", org.base_url), "thumbnail": format!("{}/profilephoto/005/T", org.base_url) },
+        "addr_street": null, "addr_city": null, "addr_state": null, "addr_country": null, "addr_zip": null,
+        "mobile_phone": null,
+        "mobile_phone_verified": false,
+        "is_lightning_login_user": false,
+        "status": { "created_date": null, "body": null },
+        "urls": urls,
         "active": u["IsActive"],
         "user_type": "STANDARD",
         "language": u["LanguageLocaleKey"],
         "locale": u["LanguageLocaleKey"],
         "utcOffset": -28_800_000,
-        "urls": urls,
+        "last_modified_date": "2025-01-06T09:00:00Z",
+        "is_app_installed": true,
     }))
     .into_response()
 }

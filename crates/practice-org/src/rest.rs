@@ -113,6 +113,9 @@ fn dispatch(
         }
         ["query" | "queryAll", cursor] if get => query_more(org, cursor, api, &version),
         ["sobjects"] if get => Ok((StatusCode::OK, global_describe(org, api, &version))),
+        // An sObject resource of an unknown type is a resource that does not exist
+        // (`corpus/salesforce/rest-error-not-found-resource.json`); a query naming one is INVALID_TYPE.
+        ["sobjects", object, ..] if org.store.schema().object(object, api).is_err() => Err(SfError::not_found()),
         ["sobjects", object, "describe"] if get => describe(org, object, api, &version),
         ["sobjects", object] if method == Method::POST => create(org, caller, object, api, body),
         ["sobjects", object, id] if get => read(org, object, id, api, &version, params.get("fields")),
@@ -224,6 +227,8 @@ fn query_more(org: &mut Org, cursor: &str, api: Api, version: &str) -> Result<(S
     Ok((StatusCode::OK, body))
 }
 
+/// The global describe: every object served, each entry with the keys of the recorded answer
+/// (`corpus/salesforce/describe-global-sobjects.json`).
 fn global_describe(org: &Org, api: Api, version: &str) -> Value {
     let objects: Vec<Value> = org
         .store
@@ -232,10 +237,21 @@ fn global_describe(org: &Org, api: Api, version: &str) -> Value {
         .iter()
         .filter(|(_, d)| d.apis.contains(&api))
         .map(|(name, d)| {
+            let writable = !d.read_only && !d.update_only;
+            let base = format!("/services/data/v{version}/sobjects/{name}");
             json!({
-                "name": name, "label": name, "keyPrefix": d.prefix, "queryable": true,
-                "createable": !d.read_only, "deletable": !d.read_only, "custom": false,
-                "urls": { "sobject": format!("/services/data/v{version}/sobjects/{name}") },
+                "activateable": false, "createable": writable, "custom": false, "customSetting": false,
+                "deletable": writable, "deprecatedAndHidden": false, "feedEnabled": false, "hasSubtypes": false,
+                "isSubtype": false, "keyPrefix": d.prefix, "label": name, "labelPlural": name, "layoutable": false,
+                "mergeable": false, "mruEnabled": false, "name": name, "queryable": true, "replicateable": false,
+                "retrieveable": true, "searchable": false, "triggerable": false, "undeletable": false,
+                "updateable": !d.read_only,
+                "urls": {
+                    "rowTemplate": format!("{base}/{{ID}}"),
+                    "defaultValues": format!("{base}/defaultValues?recordTypeId&fields"),
+                    "describe": format!("{base}/describe"),
+                    "sobject": base,
+                },
             })
         })
         .collect();
@@ -333,10 +349,11 @@ fn create(
     let fields = body_fields(body)?;
     crate::write_rules::check(org, caller, &name, &Write::Create(&fields))?;
     let id = match name.as_str() {
-        "PackageInstallRequest" => crate::install::request(&mut org.store, &fields)?,
+        "PackageInstallRequest" => crate::install::request(&mut org.store, caller, &fields)?,
         _ => org.store.insert(&name, &fields)?,
     };
-    Ok((StatusCode::CREATED, json!({ "id": id, "success": true, "errors": [] })))
+    // As the verbatim composite recording answers a create (`warnings` included).
+    Ok((StatusCode::CREATED, json!({ "id": id, "success": true, "errors": [], "warnings": [] })))
 }
 
 fn update(
@@ -415,6 +432,11 @@ fn substitute(text: &str, results: &HashMap<String, Value>) -> String {
     out
 }
 
+/// Whether a path is `…/sobjects/<Object>`, where a POST creates a record.
+fn creates_a_record(path: &str) -> bool {
+    path.trim_end_matches('/').rsplit_once("/sobjects/").is_some_and(|(_, object)| !object.contains('/'))
+}
+
 fn composite(org: &mut Org, caller: &str, body: Option<Value>) -> Result<(StatusCode, Value), SfError> {
     let body = body.ok_or_else(|| SfError::malformed("JSON_PARSER_ERROR: missing body"))?;
     let all_or_none = body["allOrNone"].as_bool().unwrap_or(false);
@@ -429,10 +451,7 @@ fn composite(org: &mut Org, caller: &str, body: Option<Value>) -> Result<(Status
     for r in &requests {
         let reference = r["referenceId"].as_str().unwrap_or_default().to_string();
         if failed && all_or_none {
-            responses.push(json!({
-                "body": [{ "errorCode": "PROCESSING_HALTED", "message": "The transaction was rolled back since another operation in the same transaction failed." }],
-                "httpHeaders": {}, "httpStatusCode": 400, "referenceId": reference,
-            }));
+            responses.push(halted(&reference));
             continue;
         }
         let method = Method::from_bytes(r["method"].as_str().unwrap_or("GET").as_bytes()).unwrap_or(Method::GET);
@@ -452,13 +471,34 @@ fn composite(org: &mut Org, caller: &str, body: Option<Value>) -> Result<(Status
                 (e.status, e.body())
             }
         };
+        // A created record's answer names it in a Location header, as recorded.
+        let headers = match (status, value["id"].as_str()) {
+            (201, Some(id)) if creates_a_record(path) => {
+                json!({ "Location": format!("{}/{id}", path.trim_end_matches('/')) })
+            }
+            _ => json!({}),
+        };
         results.insert(reference.clone(), value.clone());
-        responses.push(json!({ "body": value, "httpHeaders": {}, "httpStatusCode": status, "referenceId": reference }));
+        responses
+            .push(json!({ "body": value, "httpHeaders": headers, "httpStatusCode": status, "referenceId": reference }));
     }
     if failed {
         if let Some(snapshot) = before {
             org.store = snapshot;
+            // Rolled back: the parts that had gone through say so too, as recorded
+            // (`corpus/salesforce/composite-failure-rolled-back.json`), the failure keeps its error.
+            for response in responses.iter_mut().filter(|r| r["httpStatusCode"].as_u64().is_some_and(|s| s < 400)) {
+                *response = halted(response["referenceId"].as_str().unwrap_or_default());
+            }
         }
     }
     Ok((StatusCode::OK, json!({ "compositeResponse": responses })))
+}
+
+/// A part of an all-or-none composite request that was rolled back.
+fn halted(reference: &str) -> Value {
+    json!({
+        "body": [{ "errorCode": "PROCESSING_HALTED", "message": "The transaction was rolled back since another operation in the same transaction failed." }],
+        "httpHeaders": {}, "httpStatusCode": 400, "referenceId": reference,
+    })
 }

@@ -1,5 +1,8 @@
-//! Salesforce's REST error shape: a JSON array of `{message, errorCode, fields}` with the
-//! status code Salesforce uses for each code.
+//! Salesforce's REST error shape: a JSON array of `{message, errorCode}` with the status code
+//! Salesforce uses for each code. `fields` comes only with errors about named fields
+//! (`["Name"]` in the recorded REQUIRED_FIELD_MISSING); the recorded INVALID_SESSION_ID,
+//! NOT_FOUND, API_DISABLED_FOR_ORG and INVALID_FIELD answers have none
+//! (`corpus/salesforce/rest-error-*.json`).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,11 +18,13 @@ pub struct SfError {
     pub code: &'static str,
     /// Salesforce's `message`.
     pub message: String,
+    /// The fields the error is about, for errors that name them.
+    pub fields: Option<Vec<String>>,
 }
 
 impl SfError {
     fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        SfError { status, code, message: message.into() }
+        SfError { status, code, message: message.into(), fields: None }
     }
 
     /// Unknown object.
@@ -97,7 +102,10 @@ impl SfError {
 
     /// A missing required field.
     pub fn required_field_missing(field: &str) -> Self {
-        Self::new(400, "REQUIRED_FIELD_MISSING", format!("Required fields are missing: [{field}]"))
+        SfError {
+            fields: Some(vec![field.to_string()]),
+            ..Self::new(400, "REQUIRED_FIELD_MISSING", format!("Required fields are missing: [{field}]"))
+        }
     }
 
     /// No such resource.
@@ -112,7 +120,8 @@ impl SfError {
 
     /// The caller's permission sets do not grant API Enabled.
     pub fn api_disabled() -> Self {
-        Self::new(403, "API_DISABLED_FOR_ORG", "API is not enabled for this Organization or Partner")
+        // The recorded wording (`corpus/salesforce/rest-error-api-disabled-for-org.json`).
+        Self::new(403, "API_DISABLED_FOR_ORG", "The REST API is not enabled for this Organization.")
     }
 
     /// The org's API request limit is reached.
@@ -131,7 +140,11 @@ impl SfError {
 
     /// The error as Salesforce's JSON array.
     pub fn body(&self) -> serde_json::Value {
-        json!([{ "message": self.message, "errorCode": self.code, "fields": [] }])
+        let mut error = json!({ "message": self.message, "errorCode": self.code });
+        if let Some(fields) = &self.fields {
+            error["fields"] = json!(fields);
+        }
+        json!([error])
     }
 }
 

@@ -12,6 +12,9 @@ use crate::sf_error::SfError;
 use crate::soql::{Cond, InList, Op, Query, SelectItem, Value as Lit};
 use crate::time;
 
+/// When a scenario's records were created, unless it says otherwise.
+const SCENARIO_EPOCH: &str = "2025-01-06T09:00:00.000+0000";
+
 /// A record: field name to JSON value.
 pub type Record = Map<String, Value>;
 
@@ -195,6 +198,10 @@ impl Store {
                     }
                 }
                 fill_absent(&def, &mut row);
+                // Every record has a creation time; a scenario that gives none means "long ago".
+                if row.get("CreatedDate") == Some(&Value::Null) {
+                    row.insert("CreatedDate".into(), json!(SCENARIO_EPOCH));
+                }
                 normalized.push(row);
             }
             store.records.insert(object, normalized);

@@ -575,7 +575,7 @@ async fn a_user_without_api_enabled_is_refused_and_the_call_is_not_counted() {
     assert_eq!(status, 403);
     assert_eq!(
         body,
-        json!([{ "errorCode": "API_DISABLED_FOR_ORG", "message": "API is not enabled for this Organization or Partner", "fields": [] }])
+        json!([{ "errorCode": "API_DISABLED_FOR_ORG", "message": "The REST API is not enabled for this Organization." }])
     );
     assert_eq!(oauth_tokens(&org, "reconnect-practice")[0]["UseCount"], 0);
 }

@@ -178,8 +178,17 @@ async fn oauth_post(
     if status.is_success() {
         return Ok(text);
     }
-    match serde_json::from_str::<OAuthErrorBody>(&text) {
-        Ok(e) => Err(Error::from_oauth_error(&e.error, &e.error_description)),
-        Err(_) => Err(Error::SalesforceUnavailable { status: status.as_u16() }),
+    // OAuth errors are one object (`corpus/salesforce/token-error-*.json`); a limit hit on the
+    // token endpoint comes as the REST API's error array (`rest-error-request-limit-exceeded.json`).
+    if let Ok(e) = serde_json::from_str::<OAuthErrorBody>(&text) {
+        return Err(Error::from_oauth_error(&e.error, &e.error_description));
     }
+    if let Some(e) = crate::salesforce::client::rest_error(&text) {
+        return Err(e);
+    }
+    Err(if status.is_server_error() {
+        Error::SalesforceUnavailable { status: status.as_u16() }
+    } else {
+        Error::UnexpectedResponse { what: format!("{} {path}", status.as_u16()) }
+    })
 }

@@ -30,21 +30,46 @@ pub async fn install_via_api(
     loop {
         let request: Value =
             client.get(&format!("tooling/sobjects/PackageInstallRequest/{request_id}?fields=Status,Errors")).await?;
-        match request["Status"].as_str().unwrap_or("UNKNOWN") {
-            "SUCCESS" => {
+        match InstallStatus::of(&request) {
+            InstallStatus::Succeeded => {
                 let installed = installed_packages(client).await?;
                 return assess(client, &installed, edition).await;
             }
-            "ERROR" => {
-                let messages: Vec<String> = request["Errors"]["errors"]
+            InstallStatus::Failed(message) => return Err(Error::InstallFailed { message }),
+            InstallStatus::Pending(status) => {
+                wait.not_yet(status, progress, |minutes| Error::InstallTimedOut { minutes }).await?
+            }
+        }
+    }
+}
+
+/// Where a `PackageInstallRequest` is, as its record says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InstallStatus {
+    /// `SUCCESS`.
+    Succeeded,
+    /// `ERROR`, with the installer's messages (`Errors` is `{ "errors": [{ "message" }] }`, as
+    /// `corpus/salesforce/packaging-package-install-request-poll-error.json` records).
+    Failed(String),
+    /// Anything else (`IN_PROGRESS`, `UNKNOWN`), by name.
+    Pending(String),
+}
+
+impl InstallStatus {
+    /// Reads a request's `Status` and `Errors`.
+    pub fn of(request: &Value) -> InstallStatus {
+        match request["Status"].as_str().unwrap_or("UNKNOWN") {
+            "SUCCESS" => InstallStatus::Succeeded,
+            "ERROR" => InstallStatus::Failed(
+                request["Errors"]["errors"]
                     .as_array()
                     .into_iter()
                     .flatten()
                     .filter_map(|e| e["message"].as_str().map(crate::secret::redact))
-                    .collect();
-                return Err(Error::InstallFailed { message: messages.join(" ") });
-            }
-            other => wait.not_yet(other.to_string(), progress, |minutes| Error::InstallTimedOut { minutes }).await?,
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            other => InstallStatus::Pending(other.to_string()),
         }
     }
 }

@@ -71,11 +71,9 @@ struct SfErrorBody {
     message: String,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum SfErrors {
-    Many(Vec<SfErrorBody>),
-    One(SfErrorBody),
+/// The error a REST error body (an array of `{message, errorCode}`, or one such object) means.
+pub(crate) fn rest_error(body: &str) -> Option<Error> {
+    SfErrorBody::parse(body).map(SfErrorBody::into_error)
 }
 
 impl SfErrorBody {
@@ -85,10 +83,16 @@ impl SfErrorBody {
     }
 
     fn from_value(body: Value) -> Option<SfErrorBody> {
-        match serde_json::from_value(body).ok()? {
-            SfErrors::Many(v) => v.into_iter().next(),
-            SfErrors::One(e) => Some(e),
+        // Only objects: an upsert's 300 answer is an array of URL strings, which a struct would
+        // otherwise read as its two fields.
+        let first = match body {
+            Value::Array(items) => items.into_iter().next()?,
+            object => object,
+        };
+        if !first.is_object() {
+            return None;
         }
+        serde_json::from_value(first).ok()
     }
 
     /// Salesforce's error code as a typed error; messages are redacted in case they echo input.
@@ -338,9 +342,10 @@ impl SalesforceClient {
         self.send_json(Method::GET, &format!("/services/data/v{}/{path}", self.version), None, true).await
     }
 
-    /// GET an absolute path on the instance (such as `/services/oauth2/userinfo`).
-    pub async fn get_absolute<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
-        self.send_json(Method::GET, path, None, true).await
+    /// GET a path under `/services/data/vNN.0/` whose answer is not JSON (an `EventLogFile`'s
+    /// `LogFile` is CSV).
+    pub async fn get_text(&self, path: &str) -> Result<String, Error> {
+        self.send(Method::GET, &format!("/services/data/v{}/{path}", self.version), None, true).await
     }
 
     /// Runs read-only subrequests (paths under `/services/data/vNN.0/`, e.g. from

@@ -2,6 +2,8 @@
 //! form, and signed-in accounts on the real keychain.
 #![allow(dead_code)]
 
+pub mod replay;
+
 use std::sync::Arc;
 use std::time::Duration;
 
