@@ -13,6 +13,8 @@ fn main() {
             "sign_in_start",
             "sign_in_cancel",
             "sign_out",
+            "sign_in_error_pasted",
+            "sign_out_forget",
             "run_operation",
             "start_reauthorization",
             "save_report",

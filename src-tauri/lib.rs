@@ -69,6 +69,8 @@ pub fn run() {
             sign_in_ext::sign_in_start,
             sign_in_ext::sign_in_cancel,
             sign_in_ext::sign_out,
+            sign_in_ext::sign_in_error_pasted,
+            sign_in_ext::sign_out_forget,
             work_ext::run_operation,
             work_ext::start_reauthorization,
             work_ext::save_report,

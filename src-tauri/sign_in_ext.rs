@@ -104,6 +104,29 @@ pub async fn sign_in_cancel(app: AppHandle, state: State<'_, SignInState>) -> Re
     }))
 }
 
+/// Reads the address of the error page the browser shows instead of coming back; when it is
+/// one, the waiting sign-in stops with the error it means.
+#[tauri::command]
+pub async fn sign_in_error_pasted(app: AppHandle, state: State<'_, SignInState>, address: String) -> Result<View, ()> {
+    if with_session(&app, |s| s.sign_in_error_pasted(&address)) {
+        if let Some(task) = state.waiting.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            task.abort();
+        }
+    }
+    Ok(with_session(&app, |s| s.view()))
+}
+
+/// Removes the session's tokens from this computer without revoking them, after a sign-out
+/// the org did not confirm.
+#[tauri::command]
+pub async fn sign_out_forget(app: AppHandle) -> Result<View, ()> {
+    let result = accounts().and_then(|a| a.forget()).map(|_| ());
+    Ok(with_session(&app, |s| {
+        s.sign_out_finished(result);
+        s.view()
+    }))
+}
+
 /// Signs out: revokes the refresh token and removes it from the keychain.
 #[tauri::command]
 pub async fn sign_out(app: AppHandle) -> Result<View, ()> {

@@ -239,3 +239,72 @@ async fn gainsight_admin_pastes_the_tenant_reauthorizes_verifies_and_saves_the_r
     app.report("Gainsight admin", browser_actions);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocked_sign_in_ends_on_salesforces_error_page_and_its_address_leads_to_the_fix() {
+    let config = tempfile_dir("blocked-sign-in");
+    let mut pages = OpenedPages::new(&config);
+    let mut app =
+        App::start_with("blocked-sign-in", "en_US.UTF-8", &config, &[("RECONNECT_BROWSER", &pages.script)]).await;
+    app.on_step("use_case").await;
+    app.activate("input[value='data-sync']", Key::Space).await;
+    app.activate("#primary", Key::Enter).await;
+    app.on_step("region").await;
+    app.type_by_keyboard("#region-input", "https://acme.gainsightcloud.com/").await;
+    app.press(Key::Enter).await;
+    app.expect_text("#region-value", "US1").await;
+    app.activate("#primary", Key::Enter).await;
+    app.on_step("org").await;
+    app.activate("input[name='practice']", Key::Space).await;
+    app.wait_for("label.selected[data-practice='revoked']").await;
+    app.activate("#primary", Key::Enter).await;
+
+    // The Salesforce CLI's client is not installed in the org; a user without Approve
+    // Uninstalled Connected Apps signs in with it.
+    app.on_step("sign_in").await;
+    use_a_free_redirect_port(&app).await;
+    app.activate("#primary", Key::Enter).await;
+    app.wait_for("[data-testid='sign-in-waiting']").await;
+    app.click("#browser-error summary").await;
+    app.wait_for("#error-page-address").await;
+    app.capture("sign-in-waiting-browser-error").await;
+    let help = app.text("#browser-error").await;
+    assert!(help.contains("OAUTH_APPROVAL_ERROR_GENERIC") && help.contains("redirect_uri must match"), "{help}");
+
+    let mut browser = Browser::start(&config.join("chromium-blocked")).await;
+    browser.client.goto(&pages.next().await).await.unwrap();
+    browser.type_into("#username", "gainsight.integration@acme-practice.example").await;
+    browser.type_into("#password", "Practice-Integration-1").await;
+    browser.click("#allow").await;
+    // Salesforce's own page, not the app: nothing comes back to the window.
+    assert!(browser.text("#oauth-error-detail").await.contains("OAUTH_APPROVAL_ERROR_GENERIC"));
+    let address = browser.client.current_url().await.unwrap().to_string();
+    assert!(address.contains("/setup/secur/RemoteAccessErrorPage.apexp?error=invalid_client"), "{address}");
+    browser.stop().await;
+    app.wait_for("[data-testid='sign-in-waiting']").await;
+
+    // The admin pastes the address the browser shows.
+    app.type_by_keyboard("#error-page-address", &address).await;
+    app.press(Key::Enter).await;
+    app.expect_containing("[data-testid='problem']", "not installed in this org").await;
+    app.wait_for("#settings-fix").await;
+    assert!(app.focused_matches("#client-id").await, "the fix's setting takes the focus");
+    app.capture("sign-in-blocked-fix").await;
+
+    // The fix: a client the org has installed; the same user then signs in.
+    let client_id = app.wait_for("#client-id").await;
+    client_id.clear().await.unwrap();
+    client_id.send_keys("reconnect-practice").await.unwrap();
+    app.press(Key::Enter).await;
+    app.activate("#primary", Key::Enter).await;
+    sign_in_in_the_browser(
+        &config,
+        &pages.next().await,
+        "gainsight.integration@acme-practice.example",
+        "Practice-Integration-1",
+    )
+    .await;
+    app.expect_containing("#signed-in-user", "gainsight.integration@acme-practice.example").await;
+    app.assert_clean("blocked sign-in");
+    app.stop().await;
+}

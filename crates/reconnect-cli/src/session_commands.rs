@@ -78,7 +78,9 @@ pub async fn login(
         // Salesforce shows some refusals on its own page and never comes back: say which, and
         // take the page's address on standard input instead of waiting in silence.
         let l = out.language;
-        for line in error_page::help(&settings.redirect_uri(sign_in.port())) {
+        let help = error_page::help(&settings.redirect_uri(sign_in.port()));
+        eprintln!("{}", help.intro.get(l));
+        for line in &help.errors {
             eprintln!("  - {}", line.get(l));
         }
         eprintln!("{}", out.l("cli.paste_error_page"));

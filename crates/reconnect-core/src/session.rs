@@ -239,7 +239,28 @@ impl Session {
     /// Notes that a sign-in waits for the browser at `authorize_url`.
     pub fn sign_in_waiting(&mut self, authorize_url: &str) {
         self.sign_in.waiting_url = Some(authorize_url.to_string());
+        self.sign_in.settings_fix = None;
         self.feedback = None;
+    }
+
+    /// Reads the address of the error page the browser shows instead of coming back. When it
+    /// is one, the waiting sign-in ends with the error it means and its fix, and this returns
+    /// true (the shell stops waiting); other text is explained and the wait goes on.
+    pub fn sign_in_error_pasted(&mut self, pasted: &str) -> bool {
+        let Some(waiting) = self.sign_in.waiting_url.clone() else {
+            self.feedback = Some(Feedback::Problem(Error::StepUnreachable.user_message()));
+            return false;
+        };
+        match crate::oauth::error_page::routed_error(pasted, &waiting) {
+            Error::NotAnErrorPage => {
+                self.feedback = Some(Feedback::Problem(Error::NotAnErrorPage.user_message()));
+                false
+            }
+            routed => {
+                self.sign_in_finished(Err(routed));
+                true
+            }
+        }
     }
 
     /// Notes that the admin gave up waiting.
@@ -253,15 +274,21 @@ impl Session {
         match result {
             Ok(record) => {
                 self.state.wizard.record_sign_in(SignedIn { instance: record.instance, facts: record.facts });
+                self.sign_in.settings_fix = None;
                 self.feedback = None;
             }
-            Err(e) => self.feedback = Some(Feedback::Problem(e.user_message())),
+            Err(e) => {
+                self.sign_in.settings_fix = crate::wizard_view::SettingsFix::for_error(&e);
+                self.feedback = Some(Feedback::Problem(e.user_message()));
+            }
         }
         self.save();
     }
 
-    /// Records how a sign-out ended.
+    /// Records how a sign-out ended (a forgotten session counts as ended). One the org did not
+    /// confirm is kept, and the sign-in step offers to remove its tokens anyway.
     pub fn sign_out_finished(&mut self, result: Result<(), Error>) {
+        self.sign_in.sign_out_failed = matches!(result, Err(Error::SignOutFailed { .. }));
         match result {
             Ok(()) => {
                 self.state.wizard.record_sign_out();

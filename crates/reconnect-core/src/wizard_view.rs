@@ -179,6 +179,12 @@ pub enum Screen {
         settings: SignInSettings,
         /// Where the org's own answers disagree with the wizard's.
         notes: Vec<String>,
+        /// The errors the browser may show instead of coming back, and their fixes.
+        error_help: ErrorHelpView,
+        /// The sign-in setting to change, after an error page whose fix is there.
+        settings_fix: Option<SettingsFix>,
+        /// The last sign-out was not confirmed by the org: offer to remove the tokens anyway.
+        sign_out_failed: bool,
     },
     /// Install the package.
     Install {
@@ -431,11 +437,57 @@ pub struct SignedInView {
     pub status_url: String,
 }
 
+/// The help for an error page, in the view's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorHelpView {
+    /// What happens.
+    pub intro: String,
+    /// Each error with its fix.
+    pub errors: Vec<String>,
+    /// What to paste.
+    pub paste: String,
+}
+
+impl ErrorHelpView {
+    fn of(help: &crate::oauth::error_page::ErrorHelp, l: Language) -> ErrorHelpView {
+        ErrorHelpView {
+            intro: help.intro.get(l).to_string(),
+            errors: help.errors.iter().map(|t| t.get(l).to_string()).collect(),
+            paste: help.paste.get(l).to_string(),
+        }
+    }
+}
+
+/// Which sign-in setting fixes what the browser showed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingsFix {
+    /// Another client id: one installed in the org, or admitting this user.
+    ClientId,
+    /// The redirect port the client's callback URL names.
+    Port,
+}
+
+impl SettingsFix {
+    /// The setting that fixes `error`, when one does.
+    pub fn for_error(error: &crate::Error) -> Option<SettingsFix> {
+        match error {
+            crate::Error::AppBlocked | crate::Error::AppNotApproved => Some(SettingsFix::ClientId),
+            crate::Error::RedirectMismatch => Some(SettingsFix::Port),
+            _ => None,
+        }
+    }
+}
+
 /// What the session knows about signing in beyond the wizard's state.
 #[derive(Debug, Clone, Default)]
 pub struct SignInContext {
     /// The sign-in link while waiting for the browser.
     pub waiting_url: Option<String>,
+    /// The setting to change after the last sign-in's error.
+    pub settings_fix: Option<SettingsFix>,
+    /// Whether the last sign-out was not confirmed by the org.
+    pub sign_out_failed: bool,
     /// The practice org's users.
     pub practice_logins: Vec<PracticeLogin>,
     /// The practice org's address, once it runs.
@@ -805,13 +857,17 @@ fn sign_in_screen(wizard: &Wizard, ctx: &SignInContext, l: Language) -> Screen {
             status_url: f.status_url.clone(),
         }
     });
+    let settings = wizard.sign_in_settings().clone();
     Screen::SignIn {
         target,
         practice,
         practice_logins: if practice { ctx.practice_logins.clone() } else { Vec::new() },
         waiting_url: ctx.waiting_url.clone(),
         signed_in,
-        settings: wizard.sign_in_settings().clone(),
+        error_help: ErrorHelpView::of(&crate::oauth::error_page::help(&settings.redirect_uri(settings.port)), l),
+        settings_fix: ctx.settings_fix,
+        sign_out_failed: ctx.sign_out_failed,
+        settings,
         notes: wizard.disagreements().iter().map(|t| t.get(l).to_string()).collect(),
     }
 }

@@ -234,3 +234,22 @@ async fn the_request_limit_is_a_typed_error_with_advice() {
     assert!(matches!(err, Error::RequestLimit), "{err:?}");
     assert!(err.user_message().next.en.contains("System Overview"));
 }
+
+#[tokio::test]
+async fn a_refused_refresh_ends_the_session_and_leaves_no_token_behind() {
+    let mut config = Config::new("production-us-revoked");
+    config.faults.session_ttl = Some(Duration::from_millis(300));
+    let f = fixture(config).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    let refresh = Secret::new(stored(&f, &record)["refresh_token"].as_str().unwrap());
+    let (_, client) = f.accounts.connect().await.unwrap();
+    // Revoked elsewhere (an admin in Setup, or Salesforce's own containment).
+    let instance = InstanceUrl::parse(f.org.url()).unwrap();
+    reconnect_core::oauth::flow::revoke(&http_client(), &instance, "PlatformCLI", &refresh).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let err = client.query::<serde_json::Value>("SELECT Id FROM Organization").await.unwrap_err();
+    assert!(matches!(err, Error::SessionExpired), "{err:?}");
+    assert!(f.keychain.get(&record.keychain_account()).unwrap().is_none(), "the dead tokens are gone");
+    assert!(f.accounts.current().unwrap().is_none(), "the next command asks for a sign-in");
+    assert!(matches!(f.accounts.connect().await, Err(Error::NotSignedIn)));
+}

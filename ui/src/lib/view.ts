@@ -145,6 +145,9 @@ export type Screen =
       signed_in: SignedInView | null;
       settings: SignInSettings;
       notes: string[];
+      error_help: { intro: string; errors: string[]; paste: string };
+      settings_fix: 'client_id' | 'port' | null;
+      sign_out_failed: boolean;
     }
   | {
       step: 'install';

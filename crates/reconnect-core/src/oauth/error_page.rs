@@ -12,14 +12,27 @@ use crate::language::{text, Text};
 
 /// What the admin is told while the browser is open: the errors that end on Salesforce's page
 /// instead of coming back, the fix for each, and that the page's address can be pasted.
-pub fn help(redirect_uri: &str) -> Vec<Text> {
-    vec![
-        text("signin.error_help.intro", &[]),
-        text("signin.error_help.blocked", &[]),
-        text("signin.error_help.approved", &[]),
-        text("signin.error_help.redirect", &[("redirect", redirect_uri)]),
-        text("signin.error_help.paste", &[]),
-    ]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorHelp {
+    /// What happens.
+    pub intro: Text,
+    /// Each error with its fix.
+    pub errors: Vec<Text>,
+    /// What to paste.
+    pub paste: Text,
+}
+
+/// The help for a sign-in whose redirect URI is `redirect_uri`.
+pub fn help(redirect_uri: &str) -> ErrorHelp {
+    ErrorHelp {
+        intro: text("signin.error_help.intro", &[]),
+        errors: vec![
+            text("signin.error_help.blocked", &[]),
+            text("signin.error_help.approved", &[]),
+            text("signin.error_help.redirect", &[("redirect", redirect_uri)]),
+        ],
+        paste: text("signin.error_help.paste", &[]),
+    }
 }
 
 /// Reads a pasted address of the error page for the sign-in that opened `authorize_url`, and
