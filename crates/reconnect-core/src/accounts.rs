@@ -162,7 +162,11 @@ impl Accounts {
         let client = self
             .client_for(&tokens.instance, client_id, &tokens.identity, tokens.access.clone(), tokens.refresh.clone())
             .await?;
-        let username = client.identity_username(&tokens.identity_url).await?;
+        // Who signed in: the user id comes with the token answer; the username is read through
+        // the REST API, which the `api` scope covers. Salesforce documents the identity URL
+        // for tokens with the `id` scope and userinfo for `openid`; Reconnect asks for neither,
+        // since a client app that does not offer them refuses the whole sign-in.
+        let username = client.username_of(&tokens.identity.user_id).await?;
         let facts = OrgFacts::load(&client, &username).await?;
         let record = SessionRecord {
             identity: tokens.identity,

@@ -12,7 +12,7 @@ use reconnect_core::salesforce::client::{http_client, SalesforceClient};
 use reconnect_core::salesforce::instance::InstanceUrl;
 use reconnect_core::salesforce::metadata::MetadataKind;
 use reconnect_core::salesforce::soap::{response_body, Element, Fault};
-use reconnect_core::salesforce::tokens::IdentityUrl;
+use reconnect_core::salesforce::tokens::Identity;
 use reconnect_core::secret::Secret;
 use reconnect_core::Error;
 use serde_json::{json, Value};
@@ -161,20 +161,17 @@ recordings! {
         assert!(!fields.iter().any(|f| f.name == "PermissionsCanApproveUninstalledApps"));
     }
     identity_id_url => "identity-id-url" {
-        let r = load(name);
-        let (replay, c) = serving(&[name]).await;
-        let url = IdentityUrl::parse(&format!("{}{}", replay.url, r.path())).unwrap();
-        assert_eq!(c.identity_username(&url).await.unwrap(), r.body()["username"].as_str().unwrap());
-        assert!(replay.asked().iter().any(|a| a.uri.starts_with("/id/")));
+        // Who signed in, as Reconnect reads it from a token answer's `id`: the identity URL.
+        let body = load(name).body();
+        let identity = Identity::from_id_url(body["id"].as_str().unwrap()).unwrap();
+        assert_eq!(identity.user_id.as_str(), body["user_id"].as_str().unwrap());
+        assert_eq!(identity.org_id.as_str(), body["organization_id"].as_str().unwrap());
     }
     identity_userinfo => "identity-userinfo" {
-        // A library's three-key userinfo stub without a username, answered at the identity URL:
-        // refused, never guessed.
-        let path = "/id/00D5g00000PRACT/0055g00000ADMIN";
-        let replay = Replay::start(vec![load(name).at(path)]).await;
-        let c = client(&replay).await;
-        let url = IdentityUrl::parse(&format!("{}{path}", replay.url)).unwrap();
-        assert!(matches!(c.identity_username(&url).await, Err(Error::UnexpectedResponse { .. })));
+        // A library's three-key userinfo stub names no identity URL: nothing to read, refused.
+        let body = load(name).body();
+        assert!(Identity::from_id_url(body["id"].as_str().unwrap_or_default()).is_err());
+        assert!(body["user_id"].is_string());
     }
     limits_org_limits => "limits-org-limits" {
         let (_, c) = serving(&[name]).await;

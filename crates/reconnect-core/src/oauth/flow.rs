@@ -14,11 +14,10 @@ use crate::salesforce::instance::InstanceUrl;
 use crate::salesforce::tokens::{RawRefreshResponse, RawTokenResponse, Refreshed, TokenSet};
 use crate::secret::Secret;
 
-/// The scopes Reconnect asks for: the REST API, a refresh token, and the web session. Who signed
-/// in is read from the identity URL that the token answer names (`id`), as Salesforce documents
-/// for identifying the user ("Identity URLs", Salesforce Help `remoteaccess_using_openid`);
-/// `openid` is not asked for, because a connected app or External Client App that does not
-/// offer it would refuse the whole sign-in with `invalid_scope`.
+/// The scopes Reconnect asks for: the REST API, a refresh token, and the web session, as the
+/// Salesforce CLI does. Neither `id` (the identity URL) nor `openid` (userinfo) is asked for:
+/// a connected app or External Client App that does not offer one refuses the whole sign-in
+/// with `invalid_scope`. Who signed in comes from the token answer's `id` and the REST API.
 pub const SCOPES: &str = "api refresh_token web";
 
 #[derive(Deserialize)]

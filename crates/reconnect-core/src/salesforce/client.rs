@@ -14,7 +14,8 @@ use crate::error::Error;
 use crate::oauth::flow::refresh_tokens;
 use crate::salesforce::instance::InstanceUrl;
 use crate::salesforce::soap::{self, Element, Fault};
-use crate::salesforce::tokens::{IdentityUrl, Refreshed};
+use crate::salesforce::tokens::Refreshed;
+use crate::salesforce_id::SalesforceId;
 use crate::secret::Secret;
 
 /// The newest API version Reconnect speaks; negotiation picks the newest the org offers up to
@@ -263,18 +264,18 @@ impl SalesforceClient {
         Ok(described.fields)
     }
 
-    /// Reads the identity URL (Salesforce's documented way to learn who a token belongs to);
-    /// returns the username.
-    pub async fn identity_username(&self, url: &IdentityUrl) -> Result<String, Error> {
-        let text = self.send_url(Method::GET, url.origin(), &url.as_url(), None, true).await?;
-        let body: Value =
-            serde_json::from_str(&text).map_err(|e| Error::UnexpectedResponse { what: format!("identity: {e}") })?;
-        // The identity URL answers `username`; the OpenID userinfo shape names it `preferred_username`.
-        body["username"]
-            .as_str()
-            .or_else(|| body["preferred_username"].as_str())
-            .map(str::to_string)
-            .ok_or_else(|| Error::UnexpectedResponse { what: "identity without a username".into() })
+    /// The username of the user with `id`, read through the REST API.
+    pub async fn username_of(&self, id: &SalesforceId) -> Result<String, Error> {
+        #[derive(Deserialize)]
+        struct Row {
+            #[serde(rename = "Username")]
+            username: String,
+        }
+        let rows: Vec<Row> = self.query(&format!("SELECT Username FROM User WHERE Id = '{id}'")).await?;
+        rows.into_iter()
+            .next()
+            .map(|r| r.username)
+            .ok_or_else(|| Error::UnexpectedResponse { what: format!("no User {id}") })
     }
 
     /// Calls the Metadata API (SOAP, `/services/Soap/m/NN.0`) with `body` (the call's element,
@@ -422,19 +423,7 @@ impl SalesforceClient {
 
     /// Sends with the session's token; refreshes once on `INVALID_SESSION_ID`; retries reads.
     async fn send(&self, method: Method, path: &str, body: Option<&Value>, retry: bool) -> Result<String, Error> {
-        self.send_url(method, &self.instance, &self.instance.join(path), body, retry).await
-    }
-
-    /// Sends to `url`, which lies on `origin` (an allowed host), with the session's token.
-    async fn send_url(
-        &self,
-        method: Method,
-        origin: &InstanceUrl,
-        url: &str,
-        body: Option<&Value>,
-        retry: bool,
-    ) -> Result<String, Error> {
-        debug_assert!(url.starts_with(origin.as_str()));
+        let url = self.instance.join(path);
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
@@ -442,7 +431,7 @@ impl SalesforceClient {
             let token = self.tokens.lock().await.0.clone();
             let mut request = self
                 .http
-                .request(method.clone(), url)
+                .request(method.clone(), &url)
                 .bearer_auth(token.expose())
                 .header(reqwest::header::ACCEPT, "application/json");
             if let Some(b) = body {
@@ -481,7 +470,7 @@ impl SalesforceClient {
                 s if s.is_server_error() => Error::SalesforceUnavailable { status: s.as_u16() },
                 _ => match SfErrorBody::parse(&text) {
                     Some(e) => e.into_error(),
-                    None => Error::UnexpectedResponse { what: format!("{} {}", status.as_u16(), origin_path(url)) },
+                    None => Error::UnexpectedResponse { what: format!("{} {}", status.as_u16(), origin_path(&url)) },
                 },
             });
         }

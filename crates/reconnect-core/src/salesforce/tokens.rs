@@ -29,7 +29,8 @@ pub(crate) struct RawRefreshResponse {
     pub refresh_token: Option<String>,
 }
 
-/// Who signed in: the org and the user, from the identity URL.
+/// Who signed in: the org and the user, from the identity URL that the token answer names
+/// (`id`, `…/id/<orgId>/<userId>`), as jsforce and simple-salesforce read it too.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     /// The org's id (`00D…`).
@@ -52,36 +53,6 @@ impl Identity {
     }
 }
 
-/// The identity URL of a token answer: a Salesforce (or loopback) origin that may receive the
-/// token, and the `/id/<org>/<user>` path on it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdentityUrl {
-    origin: InstanceUrl,
-    path: String,
-}
-
-impl IdentityUrl {
-    /// Accepts only an allowed origin with an `/id/…` path, so the token goes nowhere else.
-    pub fn parse(url: &str) -> Result<IdentityUrl, Error> {
-        let parsed = url::Url::parse(url).map_err(|_| Error::UnexpectedResponse { what: "identity URL".into() })?;
-        let origin = InstanceUrl::parse(&parsed.origin().ascii_serialization())?;
-        if !parsed.path().starts_with("/id/") {
-            return Err(Error::UnexpectedResponse { what: format!("identity URL path {}", parsed.path()) });
-        }
-        Ok(IdentityUrl { origin, path: parsed.path().to_string() })
-    }
-
-    /// The origin the URL is on.
-    pub fn origin(&self) -> &InstanceUrl {
-        &self.origin
-    }
-
-    /// The whole URL.
-    pub fn as_url(&self) -> String {
-        self.origin.join(&self.path)
-    }
-}
-
 /// The tokens of one signed-in session.
 #[derive(Debug, Clone)]
 pub struct TokenSet {
@@ -93,8 +64,6 @@ pub struct TokenSet {
     pub instance: InstanceUrl,
     /// Who signed in.
     pub identity: Identity,
-    /// Where to read who signed in (the token answer's `id`).
-    pub identity_url: IdentityUrl,
 }
 
 impl TokenSet {
@@ -104,7 +73,6 @@ impl TokenSet {
             refresh: raw.refresh_token.map(Secret::new),
             instance: InstanceUrl::parse(&raw.instance_url)?,
             identity: Identity::from_id_url(&raw.id)?,
-            identity_url: IdentityUrl::parse(&raw.id)?,
         })
     }
 }
@@ -121,19 +89,5 @@ pub struct Refreshed {
 impl Refreshed {
     pub(crate) fn from_raw(raw: RawRefreshResponse) -> Refreshed {
         Refreshed { access: Secret::new(raw.access_token), refresh: raw.refresh_token.map(Secret::new) }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identity_urls_stay_on_allowed_hosts() {
-        let ok = IdentityUrl::parse("https://login.salesforce.com/id/00Do0000000KLYPEA4/005o0000000iDI1AAM").unwrap();
-        assert_eq!(ok.as_url(), "https://login.salesforce.com/id/00Do0000000KLYPEA4/005o0000000iDI1AAM");
-        assert!(IdentityUrl::parse("http://127.0.0.1:4100/id/00D5g00000PRACT/0055g00000ADMIN").is_ok());
-        assert!(IdentityUrl::parse("https://evil.example/id/00Do0000000KLYPEA4/005o0000000iDI1AAM").is_err());
-        assert!(IdentityUrl::parse("https://login.salesforce.com/services/data").is_err());
     }
 }
