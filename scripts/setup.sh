@@ -15,6 +15,7 @@ DEBIAN_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   xvfb xauth x11-utils webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools
   imagemagick xdg-utils desktop-file-utils fonts-droid-fallback chromium chromium-driver
+  python3 python3-venv
 )
 
 missing=()
@@ -62,6 +63,22 @@ TAURI_CLI_VERSION=2.12.5
 if [ "$(.tools/tauri-cli/node_modules/.bin/tauri --version 2>/dev/null)" != "tauri-cli $TAURI_CLI_VERSION" ]; then
   say "Installing the Tauri CLI $TAURI_CLI_VERSION into .tools/tauri-cli"
   npm install --prefix .tools/tauri-cli --no-audit --no-fund --loglevel=error "@tauri-apps/cli@$TAURI_CLI_VERSION" >/dev/null
+fi
+
+# Peers nobody at Reconnect wrote, run by the tests: jsforce (a Salesforce client) and
+# oidc-provider (a certified OpenID provider), from the lock file in tests/peers.
+if [ ! -f tests/peers/node_modules/.installed ] || [ tests/peers/package-lock.json -nt tests/peers/node_modules/.installed ]; then
+  say "Installing the test peers (jsforce, oidc-provider)"
+  (cd tests/peers && npm ci --no-audit --no-fund --loglevel=error)
+  touch tests/peers/node_modules/.installed
+fi
+
+# simple-salesforce, the Python Salesforce client, in its own virtual environment.
+SIMPLE_SALESFORCE_VERSION=1.12.10
+if [ "$(.tools/py/bin/python -c 'import importlib.metadata as m; print(m.version("simple-salesforce"))' 2>/dev/null)" != "$SIMPLE_SALESFORCE_VERSION" ]; then
+  say "Installing simple-salesforce $SIMPLE_SALESFORCE_VERSION into .tools/py"
+  python3 -m venv .tools/py
+  .tools/py/bin/pip install --quiet --disable-pip-version-check "simple-salesforce==$SIMPLE_SALESFORCE_VERSION"
 fi
 
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"

@@ -19,6 +19,7 @@ pub mod sf_error;
 pub mod soql;
 pub mod store;
 pub mod time;
+mod tls;
 mod write_rules;
 
 use std::collections::HashMap;
@@ -48,6 +49,9 @@ pub struct Faults {
     pub session_ttl: Option<Duration>,
     /// API requests served before `REQUEST_LIMIT_EXCEEDED`.
     pub request_limit: Option<u64>,
+    /// Refresh-token rotation, as a connected app or External Client App can turn it on: a
+    /// refresh answers with a new refresh token, and the old one stops working.
+    pub rotate_refresh_tokens: bool,
 }
 
 /// How to start a practice org.
@@ -61,6 +65,8 @@ pub struct Config {
     pub faults: Faults,
     /// Records per page of a query result before `nextRecordsUrl` (Salesforce: 2000).
     pub page_size: usize,
+    /// Serve HTTPS with a self-signed loopback certificate (see [`RunningOrg::certificate_pem`]).
+    pub tls: bool,
 }
 
 impl Config {
@@ -71,6 +77,7 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             faults: Faults::default(),
             page_size: 2000,
+            tls: false,
         }
     }
 }
@@ -78,6 +85,7 @@ impl Config {
 /// A running practice org; it stops when dropped or on [`RunningOrg::stop`].
 pub struct RunningOrg {
     url: String,
+    certificate: Option<String>,
     scenario: Scenario,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -85,9 +93,14 @@ pub struct RunningOrg {
 }
 
 impl RunningOrg {
-    /// The instance URL, e.g. `http://127.0.0.1:40123`.
+    /// The instance URL, e.g. `http://127.0.0.1:40123` (`https://…` with TLS).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// With TLS, the certificate (PEM) a client must trust.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate.as_deref()
     }
 
     /// The scenario it serves.
@@ -152,6 +165,9 @@ pub enum StartError {
     /// Not a loopback address.
     #[error("the practice org listens only on loopback addresses (127.0.0.1 or ::1), not {0}")]
     NotLoopback(SocketAddr),
+    /// The loopback certificate could not be made.
+    #[error("could not make the loopback certificate: {0}")]
+    Tls(String),
     /// The port could not be opened.
     #[error("could not listen on {addr}: {source}")]
     Listen {
@@ -204,7 +220,8 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
     let listener =
         TcpListener::bind(config.addr).await.map_err(|source| StartError::Listen { addr: config.addr, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.addr, source })?;
-    let base_url = format!("http://{addr}");
+    let tls = if config.tls { Some(tls::loopback_certificate().map_err(StartError::Tls)?) } else { None };
+    let base_url = format!("{}://{addr}", if tls.is_some() { "https" } else { "http" });
     let state: Shared = Arc::new(Mutex::new(Org {
         store,
         scenario: scenario.clone(),
@@ -229,14 +246,26 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
     // Around the router, not inside it: a layer inside runs after routing has already failed.
     let app = tower::Layer::layer(&tower::util::MapRequestLayer::new(collapse_slashes), app);
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, axum::ServiceExt::<Request>::into_make_service(app))
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    Ok(RunningOrg { url: base_url, scenario, stop: Some(stop), task: Some(task), state })
+    let service = axum::ServiceExt::<Request>::into_make_service(app);
+    let stopped = async {
+        let _ = stopped.await;
+    };
+    let (task, certificate) = match tls {
+        Some((acceptor, pem)) => {
+            let listener = tls::TlsListener::new(listener, acceptor);
+            let task = tokio::spawn(async move {
+                let _ = axum::serve(listener, service).with_graceful_shutdown(stopped).await;
+            });
+            (task, Some(pem))
+        }
+        None => {
+            let task = tokio::spawn(async move {
+                let _ = axum::serve(listener, service).with_graceful_shutdown(stopped).await;
+            });
+            (task, None)
+        }
+    };
+    Ok(RunningOrg { url: base_url, certificate, scenario, stop: Some(stop), task: Some(task), state })
 }
 
 /// Salesforce treats `//services/data` like `/services/data`; the Salesforce CLI sends the

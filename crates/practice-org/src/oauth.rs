@@ -446,6 +446,15 @@ fn refresh(org: &mut Org, token: String, client_id: Option<&str>) -> Result<Valu
     if client_id.is_some_and(|c| c != r.client_id) {
         return Err(("invalid_client_id", "client identifier invalid"));
     }
+    if org.faults.rotate_refresh_tokens {
+        // Rotation: a new refresh token for the same grant; the one just used stops working.
+        org.tokens.refresh.remove(&token);
+        let rotated = format!("5Aep{}", random_token(83));
+        org.tokens.refresh.insert(rotated.clone(), r.clone());
+        let mut body = issue(org, &r.user_id, &r.client_id, Grant::Refresh(rotated.clone()));
+        body["refresh_token"] = json!(rotated);
+        return Ok(body);
+    }
     let mut body = issue(org, &r.user_id, &r.client_id, Grant::Refresh(token));
     // Salesforce does not repeat the refresh token on a refresh.
     body.as_object_mut().map(|o| o.remove("refresh_token"));

@@ -253,3 +253,31 @@ async fn a_refused_refresh_ends_the_session_and_leaves_no_token_behind() {
     assert!(f.accounts.current().unwrap().is_none(), "the next command asks for a sign-in");
     assert!(matches!(f.accounts.connect().await, Err(Error::NotSignedIn)));
 }
+
+#[tokio::test]
+async fn rotated_refresh_tokens_are_kept_in_the_keychain_and_used_next_time() {
+    let mut config = Config::new("production-us-revoked");
+    config.faults.session_ttl = Some(Duration::from_millis(300));
+    config.faults.rotate_refresh_tokens = true;
+    let f = fixture(config).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    let first = stored(&f, &record)["refresh_token"].as_str().unwrap().to_string();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let mut seen = vec![first.clone()];
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let rows: Vec<serde_json::Value> = client.query("SELECT Id FROM Organization").await.unwrap();
+        assert_eq!(rows.len(), 1);
+        let kept = stored(&f, &record)["refresh_token"].as_str().unwrap().to_string();
+        assert!(!seen.contains(&kept), "each refresh keeps the new refresh token");
+        seen.push(kept);
+    }
+    // A later run starts from the keychain: the newest token works, the first no longer does.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let (_, later) = f.accounts.connect().await.unwrap();
+    assert_eq!(later.query::<serde_json::Value>("SELECT Id FROM Organization").await.unwrap().len(), 1);
+    let instance = InstanceUrl::parse(f.org.url()).unwrap();
+    let stale = refresh_tokens(&http_client(), &instance, "PlatformCLI", &Secret::new(first)).await;
+    assert!(matches!(stale, Err(Error::SessionExpired)), "{stale:?}");
+    f.accounts.sign_out().await.unwrap();
+}
