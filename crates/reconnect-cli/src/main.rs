@@ -95,6 +95,10 @@ enum Command {
         /// API requests served before REQUEST_LIMIT_EXCEEDED.
         #[arg(long)]
         request_limit: Option<u64>,
+        /// Rotate refresh tokens: every refresh answers with a new one and the old one stops
+        /// working, as connected apps with rotation turned on do.
+        #[arg(long)]
+        rotate_refresh_tokens: bool,
     },
     /// Check Gainsight's OAuth user in the signed-in org: active, API Enabled, the connected
     /// app, pre-authorization, Approve Uninstalled Connected Apps, a dedicated user.
@@ -294,12 +298,21 @@ async fn main() -> ExitCode {
         },
         Command::Whoami => session_commands::whoami(&out).await,
         Command::Logout { forget } => session_commands::logout(&out, forget).await,
-        Command::PracticeOrg { scenario, addr, latency_ms, error_share, session_ttl, request_limit } => {
+        Command::PracticeOrg {
+            scenario,
+            addr,
+            latency_ms,
+            error_share,
+            session_ttl,
+            request_limit,
+            rotate_refresh_tokens,
+        } => {
             let faults = practice_org::Faults {
                 latency: std::time::Duration::from_millis(latency_ms),
                 error_share,
                 session_ttl: session_ttl.map(std::time::Duration::from_secs),
                 request_limit,
+                rotate_refresh_tokens,
             };
             session_commands::practice_org(&out, &scenario, addr, faults).await
         }
