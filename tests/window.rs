@@ -559,6 +559,24 @@ impl Browser {
         self.find(css).await.text().await.unwrap()
     }
 
+    /// Waits until `css` contains `needle` and gives its text: after a click the old page's
+    /// element may still be found, and go stale, before the next page arrives.
+    async fn text_containing(&self, css: &str, needle: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..100 {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if text.contains(needle) {
+                        return text;
+                    }
+                    last = text;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} in the browser should contain {needle:?} but reads {last:?}");
+    }
+
     async fn stop(mut self) {
         let _ = self.client.close().await;
         let _ = self.driver.kill().await;

@@ -63,7 +63,7 @@ async fn sign_in_in_the_browser(config: &Path, page: &str, username: &str, passw
     browser.type_into("#username", username).await;
     browser.type_into("#password", password).await;
     browser.click("#allow").await;
-    assert_eq!(browser.text("h1").await, "You are signed in");
+    browser.text_containing("h1", "You are signed in").await;
     let actions = browser.actions;
     browser.stop().await;
     actions
@@ -210,8 +210,7 @@ async fn gainsight_admin_pastes_the_tenant_reauthorizes_verifies_and_saves_the_r
     browser.type_into("#username", "gainsight.integration@acme-practice.example").await;
     browser.type_into("#password", "Practice-Integration-1").await;
     browser.click("#allow").await;
-    let page = browser.text("main").await;
-    assert!(page.contains("Authorized as gainsight.integration@acme-practice.example"), "{page}");
+    browser.text_containing("main", "Authorized as gainsight.integration@acme-practice.example").await;
     let browser_actions = browser_sign_in + browser.actions;
     browser.stop().await;
     app.capture("reauthorization-started").await;
@@ -277,7 +276,7 @@ async fn a_blocked_sign_in_ends_on_salesforces_error_page_and_its_address_leads_
     browser.type_into("#password", "Practice-Integration-1").await;
     browser.click("#allow").await;
     // Salesforce's own page, not the app: nothing comes back to the window.
-    assert!(browser.text("#oauth-error-detail").await.contains("OAUTH_APPROVAL_ERROR_GENERIC"));
+    browser.text_containing("#oauth-error-detail", "OAUTH_APPROVAL_ERROR_GENERIC").await;
     let address = browser.client.current_url().await.unwrap().to_string();
     assert!(address.contains("/setup/secur/RemoteAccessErrorPage.apexp?error=invalid_client"), "{address}");
     browser.stop().await;
