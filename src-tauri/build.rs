@@ -5,18 +5,15 @@ fn main() {
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(&[
-            "wizard_view",
-            "wizard_apply",
+            "view",
+            "apply",
             "set_language",
-            "open_install_link",
-            "copy_install_link",
             "sign_in_start",
             "sign_in_cancel",
             "sign_out",
             "sign_in_error_pasted",
             "sign_out_forget",
             "run_operation",
-            "start_reauthorization",
             "save_report",
             "copy_report",
             "open_wizard_link",

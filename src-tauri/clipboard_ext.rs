@@ -1,7 +1,7 @@
-//! The core's clipboard trait over Tauri's clipboard plugin.
+//! The engine's clipboard trait over Tauri's clipboard plugin.
 
-use reconnect_core::clipboard::Clipboard;
-use reconnect_core::Error;
+use reconnect_api::engine::clipboard::Clipboard;
+use reconnect_api::engine::Error;
 use tauri::AppHandle;
 use tauri_plugin_clipboard_manager::ClipboardExt;
 

@@ -1,10 +1,10 @@
-//! Tauri commands: each locks the session, calls one core method and returns the new view.
+//! Tauri commands: each locks the session, calls one API method and returns the new view.
 
-use reconnect_core::browser::SystemBrowser;
-use reconnect_core::install_link::LinkKind;
-use reconnect_core::language::Language;
-use reconnect_core::wizard::Intent;
-use reconnect_core::wizard_view::View;
+use reconnect_api::engine::browser::SystemBrowser;
+use reconnect_api::engine::clock::SystemClock;
+use reconnect_api::engine::language::Language;
+use reconnect_api::engine::playbook::Effects;
+use reconnect_api::view::{Intent, View};
 use tauri::AppHandle;
 
 use crate::clipboard_ext::TauriClipboard;
@@ -12,15 +12,18 @@ use crate::with_session;
 
 /// The current screen.
 #[tauri::command]
-pub async fn wizard_view(app: AppHandle) -> Result<View, ()> {
+pub async fn view(app: AppHandle) -> Result<View, ()> {
     Ok(with_session(&app, |s| s.view()))
 }
 
-/// Applies one of the user's intents.
+/// Applies one of the admin's intents (the browser, the clipboard and the clock are the
+/// real ones).
 #[tauri::command]
-pub async fn wizard_apply(app: AppHandle, intent: Intent) -> Result<View, ()> {
+pub async fn apply(app: AppHandle, intent: Intent) -> Result<View, ()> {
+    let clipboard = TauriClipboard(&app);
+    let fx = Effects { browser: &SystemBrowser, clipboard: &clipboard, clock: &SystemClock };
     Ok(with_session(&app, |s| {
-        s.apply(intent);
+        s.apply(intent, &fx);
         s.view()
     }))
 }
@@ -30,24 +33,6 @@ pub async fn wizard_apply(app: AppHandle, intent: Intent) -> Result<View, ()> {
 pub async fn set_language(app: AppHandle, language: Option<Language>) -> Result<View, ()> {
     Ok(with_session(&app, |s| {
         s.set_language(language);
-        s.view()
-    }))
-}
-
-/// Opens an install link in the default browser.
-#[tauri::command]
-pub async fn open_install_link(app: AppHandle, kind: Option<LinkKind>) -> Result<View, ()> {
-    Ok(with_session(&app, |s| {
-        s.open_install_link(kind, &SystemBrowser);
-        s.view()
-    }))
-}
-
-/// Copies an install link to the clipboard.
-#[tauri::command]
-pub async fn copy_install_link(app: AppHandle, kind: Option<LinkKind>) -> Result<View, ()> {
-    Ok(with_session(&app, |s| {
-        s.copy_install_link(kind, &TauriClipboard(&app));
         s.view()
     }))
 }

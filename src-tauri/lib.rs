@@ -1,5 +1,5 @@
-//! The desktop shell: a Tauri window over `reconnect-core`. Everything here adapts; the
-//! rules live in the core.
+//! The desktop shell: a Tauri window over `reconnect-api`. Everything here adapts; the rules
+//! live in the engine and the playbooks.
 
 mod clipboard_ext;
 mod commands;
@@ -9,8 +9,11 @@ mod work_ext;
 
 use std::sync::Mutex;
 
-use reconnect_core::language::Language;
-use reconnect_core::session::Session;
+use reconnect_api::engine::accounts::{current_session, SessionRecord};
+use reconnect_api::engine::language::Language;
+use reconnect_api::engine::link::links_in_args;
+use reconnect_api::engine::paths::{config_dir, instance_bus_name};
+use reconnect_api::session::Session;
 use tauri::{AppHandle, Manager};
 
 /// Name of the state file inside the app's config folder.
@@ -29,7 +32,7 @@ pub fn run() {
     // The single-instance plugin goes first: a second start hands its arguments to the
     // running app and exits before anything else starts.
     let single_instance = tauri_plugin_single_instance::Builder::new()
-        .dbus_id(reconnect_core::paths::instance_bus_name())
+        .dbus_id(instance_bus_name())
         .callback(|app, argv, _cwd| link_ext::second_start(app, argv))
         .build();
     let mut builder = tauri::Builder::default().plugin(single_instance);
@@ -43,11 +46,11 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(move |app| {
             // The CLI uses the same folder, so a session started in one shows in the other.
-            let dir = reconnect_core::paths::config_dir();
+            let dir = config_dir();
             let mut session = Session::open(dir.join(STATE_FILE), Language::from_os());
-            let current = reconnect_core::accounts::current_session(&dir);
+            let current = current_session(&dir);
             session.sync_signed_in(current.as_ref());
-            if current.as_ref().is_some_and(reconnect_core::accounts::SessionRecord::is_practice) {
+            if current.as_ref().is_some_and(SessionRecord::is_practice) {
                 // A practice-org session from an earlier run: its org is gone; clear it.
                 tauri::async_runtime::spawn(sign_in_ext::forget_practice_session());
             }
@@ -57,22 +60,19 @@ pub fn run() {
             if unicode_args {
                 link_ext::register_scheme(app.handle());
             }
-            link_ext::open_links(app.handle(), reconnect_core::wizard_link::links_in_args(std::env::args_os().skip(1)));
+            link_ext::open_links(app.handle(), links_in_args(std::env::args_os().skip(1)));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::wizard_view,
-            commands::wizard_apply,
+            commands::view,
+            commands::apply,
             commands::set_language,
-            commands::open_install_link,
-            commands::copy_install_link,
             sign_in_ext::sign_in_start,
             sign_in_ext::sign_in_cancel,
             sign_in_ext::sign_out,
             sign_in_ext::sign_in_error_pasted,
             sign_in_ext::sign_out_forget,
             work_ext::run_operation,
-            work_ext::start_reauthorization,
             work_ext::save_report,
             work_ext::copy_report,
             link_ext::open_wizard_link,

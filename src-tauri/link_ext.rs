@@ -1,13 +1,13 @@
-//! Wizard links reaching the app: from the command line at a cold start, from a second start
+//! Links reaching the app: from the command line at a cold start, from a second start
 //! (the single-instance plugin hands its arguments over), from macOS's URL events, and from
 //! the paste box. Each goes through the core's checks; the window comes forward.
 
 use std::ffi::OsString;
 
-use reconnect_core::session::Session;
-use reconnect_core::timestamp::now_ms;
-use reconnect_core::wizard_link::links_in_args;
-use reconnect_core::wizard_view::View;
+use reconnect_api::engine::link::links_in_args;
+use reconnect_api::engine::timestamp::now_ms;
+use reconnect_api::session::Session;
+use reconnect_api::view::View;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::clipboard_ext::TauriClipboard;

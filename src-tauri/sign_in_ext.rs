@@ -1,18 +1,19 @@
-//! Sign-in commands: they start the core's sign-in, keep the running practice org and the
+//! Sign-in commands: they start the engine's sign-in, keep the running practice org and the
 //! waiting task, and tell the window when the view changed.
 
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use practice_org::RunningOrg;
-use reconnect_core::accounts::Accounts;
-use reconnect_core::browser::SystemBrowser;
-use reconnect_core::keychain::OsKeychain;
-use reconnect_core::oauth::loopback::SIGN_IN_TIMEOUT;
-use reconnect_core::practice::PracticeStage;
-use reconnect_core::salesforce::instance::InstanceUrl;
-use reconnect_core::wizard::SignInTarget;
-use reconnect_core::wizard_view::{PracticeLogin, View};
-use reconnect_core::Error;
+use reconnect_api::engine::browser::SystemBrowser;
+use reconnect_api::engine::connection::SignInTarget;
+use reconnect_api::engine::oauth::loopback::SIGN_IN_TIMEOUT;
+use reconnect_api::engine::salesforce::instance::InstanceUrl;
+use reconnect_api::engine::view::PracticeLogin;
+use reconnect_api::engine::Error;
+use reconnect_api::registry::PLAYBOOKS;
+use reconnect_api::system::accounts;
+use reconnect_api::view::View;
 use tauri::{AppHandle, Emitter, State};
 
 use crate::with_session;
@@ -23,40 +24,42 @@ pub const VIEW_CHANGED: &str = "view-changed";
 /// What the shell keeps for signing in.
 #[derive(Default)]
 pub struct SignInState {
-    practice: tokio::sync::Mutex<Option<(PracticeStage, RunningOrg)>>,
+    practice: tokio::sync::Mutex<Option<(String, RunningOrg)>>,
     waiting: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
-fn accounts() -> Result<Accounts, Error> {
-    Ok(Accounts::new(&reconnect_core::paths::config_dir(), Arc::new(OsKeychain::open()?)))
+/// The users of every practice scenario the playbooks offer (shown before it runs).
+pub fn practice_logins() -> BTreeMap<String, Vec<PracticeLogin>> {
+    PLAYBOOKS
+        .iter()
+        .flat_map(|r| (r.open)(None).practice_orgs())
+        .filter_map(|p| {
+            let s = practice_org::scenario::Scenario::named(p.scenario).ok()?;
+            let logins = s.logins.into_iter().map(|l| PracticeLogin { username: l.username, password: l.password });
+            Some((p.scenario.to_string(), logins.collect()))
+        })
+        .collect()
 }
 
-/// The practice org's users, from its default scenario (shown before it runs).
-pub fn practice_logins() -> Vec<PracticeLogin> {
-    practice_org::scenario::Scenario::named(practice_org::scenario::DEFAULT)
-        .map(|s| s.logins.into_iter().map(|l| PracticeLogin { username: l.username, password: l.password }).collect())
-        .unwrap_or_default()
-}
-
-/// The practice org's address, starting it at `stage` on first use, or again when the admin
-/// chose another stage.
-async fn practice_url(app: &AppHandle, state: &SignInState, stage: PracticeStage) -> Result<InstanceUrl, Error> {
+/// The practice org's address, starting it with `scenario` on first use, or again when the
+/// admin chose another scenario.
+async fn practice_url(app: &AppHandle, state: &SignInState, scenario: String) -> Result<InstanceUrl, Error> {
     let mut practice = state.practice.lock().await;
-    if practice.as_ref().is_none_or(|(running, _)| *running != stage) {
-        let org = practice_org::start(practice_org::Config::new(stage.scenario()))
+    if practice.as_ref().is_none_or(|(running, _)| *running != scenario) {
+        let org = practice_org::start(practice_org::Config::new(&scenario))
             .await
             .map_err(|e| Error::PracticeOrg { reason: e.to_string() })?;
         with_session(app, |s| s.practice_started(org.url()));
-        *practice = Some((stage, org));
+        *practice = Some((scenario, org));
     }
     InstanceUrl::parse(practice.as_ref().expect("started above").1.url())
 }
 
 async fn start(app: &AppHandle, state: &SignInState) -> Result<(), Error> {
-    let (target, settings) = with_session(app, |s| Ok::<_, Error>((s.sign_in_target()?, s.sign_in_settings())))?;
+    let (target, settings) = with_session(app, |s| s.sign_in_target())?;
     let server = match target {
         SignInTarget::Org(url) => url,
-        SignInTarget::Practice(stage) => practice_url(app, state, stage).await?,
+        SignInTarget::Practice(scenario) => practice_url(app, state, scenario).await?,
     };
     let accounts = accounts()?;
     let sign_in = accounts.begin(&server, &settings).await?;

@@ -1,71 +1,47 @@
-//! Reconnection commands: each hands the core an operation, runs the job it returns in the
-//! background, and tells the window when the view changed (progress included).
+//! Long operations and reports: an operation goes to the playbook on screen, which makes it a
+//! job; the job runs in the background with the real keychain, journal and clock, and the
+//! window hears when the view changed (progress included).
 
-use std::sync::Arc;
-
-use reconnect_core::accounts::Accounts;
-use reconnect_core::browser::SystemBrowser;
-use reconnect_core::clock::{Clock, SystemClock};
-use reconnect_core::keychain::OsKeychain;
-use reconnect_core::operations::{run, Env, Finished, Operation};
-use reconnect_core::package::polling::Polling;
-use reconnect_core::wizard_view::View;
-use reconnect_core::Error;
+use reconnect_api::engine::clock::{Clock, SystemClock};
+use reconnect_api::engine::paths::reports_dir;
+use reconnect_api::system::job_env;
+use reconnect_api::view::View;
+use serde_json::Value;
 use tauri::{AppHandle, Emitter};
 
 use crate::clipboard_ext::TauriClipboard;
 use crate::sign_in_ext::VIEW_CHANGED;
 use crate::with_session;
 
-fn env(app: &AppHandle) -> Result<Env, Error> {
-    let dir = reconnect_core::paths::config_dir();
-    Ok(Env {
-        accounts: Accounts::new(&dir, Arc::new(OsKeychain::open()?)),
-        journal: with_session(app, |s| s.journal().clone()),
-        clock: Arc::new(SystemClock),
-        api_polling: Polling::API_INSTALL,
-        link_polling: Polling::LINK_INSTALL,
-    })
-}
-
-/// Starts an operation; returns at once with the busy view.
+/// Starts an operation of the playbook on screen; returns at once with the busy view.
 #[tauri::command]
-pub async fn run_operation(app: AppHandle, operation: Operation) -> Result<View, ()> {
+pub async fn run_operation(app: AppHandle, operation: Value) -> Result<View, ()> {
     if let Some(job) = with_session(&app, |s| s.prepare(operation)) {
         let handle = app.clone();
         tauri::async_runtime::spawn(async move {
-            let finished = match env(&handle) {
+            let progress_handle = handle.clone();
+            let progress = Box::new(move |p| {
+                with_session(&progress_handle, |s| s.progress(p));
+                let _ = progress_handle.emit(VIEW_CHANGED, ());
+            });
+            match job_env(progress) {
                 Ok(env) => {
-                    let progress_handle = handle.clone();
-                    let mut progress = move |p| {
-                        with_session(&progress_handle, |s| s.progress(p));
-                        let _ = progress_handle.emit(VIEW_CHANGED, ());
-                    };
-                    run(job, &env, &mut progress).await
+                    let done = job.run(env).await;
+                    with_session(&handle, |s| s.finish(done));
                 }
-                Err(e) => Finished::failed(&job, e),
-            };
-            with_session(&handle, |s| s.finish(finished));
+                Err(e) => with_session(&handle, |s| s.job_failed(&e)),
+            }
             let _ = handle.emit(VIEW_CHANGED, ());
         });
     }
     Ok(with_session(&app, |s| s.view()))
 }
 
-/// Opens the tenant's Connectors 2.0 page and notes when re-authorization started.
-#[tauri::command]
-pub async fn start_reauthorization(app: AppHandle) -> Result<View, ()> {
-    Ok(with_session(&app, |s| {
-        s.start_reauthorization(&SystemBrowser, SystemClock.now_ms());
-        s.view()
-    }))
-}
-
 /// Saves the report (HTML and Markdown) in the reports folder.
 #[tauri::command]
 pub async fn save_report(app: AppHandle) -> Result<View, ()> {
     Ok(with_session(&app, |s| {
-        s.save_report(&reconnect_core::paths::reports_dir(), &SystemClock.now_text());
+        s.save_report(&reports_dir(), &SystemClock.now_text());
         s.view()
     }))
 }

@@ -334,3 +334,9 @@ pub(crate) fn lock(state: &Shared) -> std::sync::MutexGuard<'_, Org> {
 pub(crate) fn now() -> Instant {
     Instant::now()
 }
+
+/// The package versions the practice org's AppExchange listing offers, as (15-character
+/// version id, package name): a playbook's catalog must name the same ones.
+pub fn listed_package_versions() -> Vec<(String, String)> {
+    install::versions().iter().map(|v| (v.id.clone(), v.package_name.clone())).collect()
+}

@@ -12,7 +12,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use reconnect_core::salesforce::soap::{escape, response_body, Element};
+use reconnect_engine::salesforce::soap::{escape, response_body, Element};
 use serde_json::{json, Map, Value};
 
 use crate::permissions::has_permission;

@@ -32,7 +32,7 @@ mod tests {
     #[test]
     fn a_permission_granted_by_any_assigned_set_is_effective() {
         let store = Scenario::named("already-fixed").unwrap().store().unwrap();
-        let user = reconnect_core::salesforce_id::SalesforceId::parse("0055g00000GSINT").unwrap().to_string();
+        let user = reconnect_engine::salesforce_id::SalesforceId::parse("0055g00000GSINT").unwrap().to_string();
         let user = user.as_str();
         assert_eq!(permission_sets(&store, user).count(), 2);
         // The profile grants API Enabled (a field), the added permission set Approve

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use reconnect_core::language::Text;
+use reconnect_engine::language::Text;
 use serde::Deserialize;
 
 use crate::store::{Record, Schema, Store};
@@ -203,18 +203,5 @@ mod tests {
         assert_eq!(Scenario::named("eu-sandbox").unwrap().gainsight.connected_app, "GAINSIGHTCSEU");
         let failing = Scenario::named("install-fails").unwrap().install.error.unwrap();
         assert!(failing.starts_with("This package can't be installed."));
-    }
-
-    #[test]
-    fn every_practice_stage_the_app_offers_has_its_scenario_with_the_default_logins() {
-        let default_logins: Vec<String> =
-            Scenario::named(DEFAULT).unwrap().logins.into_iter().map(|l| l.username).collect();
-        for stage in reconnect_core::practice::PracticeStage::ALL {
-            let s = Scenario::named(stage.scenario()).unwrap_or_else(|e| panic!("{stage:?}: {e}"));
-            // The sign-in step shows the default scenario's logins for every stage.
-            let logins: Vec<String> = s.logins.into_iter().map(|l| l.username).collect();
-            assert_eq!(logins, default_logins, "{stage:?}");
-        }
-        assert_eq!(reconnect_core::practice::PracticeStage::default().scenario(), DEFAULT);
     }
 }

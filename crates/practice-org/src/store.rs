@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
-use reconnect_core::salesforce_id::SalesforceId;
+use reconnect_engine::salesforce_id::SalesforceId;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 

@@ -1,3 +1,3 @@
 //! Salesforce's datetime text, shared with the core so the org and its clients agree.
 
-pub use reconnect_core::timestamp::{format_ms, now_ms, parse_ms};
+pub use reconnect_engine::timestamp::{format_ms, now_ms, parse_ms};

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use practice_org::{start, Config, RunningOrg};
-use reconnect_core::salesforce::soap::Element;
+use reconnect_engine::salesforce::soap::Element;
 use serde_json::{json, Value};
 
 const V: &str = "63.0";
@@ -102,7 +102,7 @@ impl Org {
     }
 
     async fn soap(&self, token: &str, body: &str) -> Served {
-        let envelope = reconnect_core::salesforce::soap::envelope(token, body);
+        let envelope = reconnect_engine::salesforce::soap::envelope(token, body);
         send(
             http()
                 .post(self.url(&format!("/services/Soap/m/{V}")))

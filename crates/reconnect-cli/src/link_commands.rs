@@ -1,27 +1,30 @@
-//! `reconnect link …`: make signing keys, make wizard links, and check links, over the core's
-//! `wizard_link`. The private key stays in its file; only `link new --sign` reads it.
+//! `reconnect link …`: make signing keys, make links, and check links, over the engine's
+//! `link` and the registered playbooks' vocabularies. The private key stays in its file; only
+//! `link new --sign` reads it.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use reconnect_core::catalog::UseCase;
-use reconnect_core::language::Language;
-use reconnect_core::region::Region;
-use reconnect_core::salesforce_host::{Environment, MyDomain};
-use reconnect_core::timestamp::{format_ms, now_ms};
-use reconnect_core::wizard::Step;
-use reconnect_core::wizard_link::{self, IssuerEntry, KeyId, LinkFields, LinkSigner, TicketRef, Trust, TrustedIssuers};
-use reconnect_core::Error;
+use reconnect_api::engine::language::Language;
+use reconnect_api::engine::link::{
+    self, FieldName, IssuerEntry, KeyId, LinkFields, LinkProblem, LinkSigner, TicketRef, Trust, TrustedIssuers,
+};
+use reconnect_api::engine::paths::config_dir;
+use reconnect_api::engine::salesforce_host::{Environment, MyDomain};
+use reconnect_api::engine::timestamp::{format_ms, now_ms};
+use reconnect_api::engine::Error;
+use reconnect_api::registry::link_vocabularies;
 use serde_json::json;
 
-use crate::output::Out;
+use crate::output::{text, Out};
 
 /// Exit code of a link that was refused.
 const REFUSED: u8 = 1;
 
 /// What `link new` puts into the link.
 pub struct NewLink {
+    pub playbook: Option<String>,
     pub region: Option<String>,
     pub org: Option<String>,
     pub env: Option<String>,
@@ -44,11 +47,7 @@ pub fn keygen(out: &Out, id: &str, name: &str, path: Option<PathBuf>, trust: boo
         let path = path.unwrap_or_else(|| PathBuf::from(format!("reconnect-link-{id}.key.json")));
         signer.save(&path)?;
         let entry = IssuerEntry::for_signer(&signer);
-        let trusted_in = if trust {
-            Some(TrustedIssuers::trust_locally(&reconnect_core::paths::config_dir(), entry.clone())?)
-        } else {
-            None
-        };
+        let trusted_in = if trust { Some(TrustedIssuers::trust_locally(&config_dir(), entry.clone())?) } else { None };
         Ok::<_, Error>((path, entry, trusted_in))
     })();
     let (path, entry, trusted_in) = match result {
@@ -71,26 +70,42 @@ pub fn keygen(out: &Out, id: &str, name: &str, path: Option<PathBuf>, trust: boo
 /// `link new`: prints the link (and nothing else on standard output, for pipes).
 pub fn new(out: &Out, args: NewLink) -> ExitCode {
     let result = (|| {
-        let lifetime = wizard_link::lifetime_secs(&args.expires)?;
+        let lifetime = link::lifetime_secs(&args.expires)?;
         let mut fields = LinkFields::expiring_at(now_secs() + lifetime);
-        fields.region = args.region.as_deref().map(str::parse::<Region>).transpose()?;
+        let vocabulary = link_vocabularies()
+            .of(args.playbook.as_deref())
+            .ok_or(Error::UnknownPlaybook { input: args.playbook.clone().unwrap_or_default() })?;
+        if args.playbook.is_some() {
+            fields.playbook = Some(vocabulary.playbook);
+        }
+        // The playbook's own fields and steps are checked against its vocabulary.
+        let extra = |fields: &mut LinkFields, key: &str, value: Option<&str>| -> Result<(), Error> {
+            match value {
+                Some(v) => fields.set_extra(vocabulary, key, &v.trim().to_ascii_lowercase()).map_err(Error::Link),
+                None => Ok(()),
+            }
+        };
+        extra(&mut fields, "region", args.region.as_deref())?;
+        extra(&mut fields, "use", args.use_case.as_deref())?;
+        if let Some(step) = args.step.as_deref() {
+            let code = step.trim().to_ascii_lowercase().replace('_', "-");
+            fields.set_step(vocabulary, &code).map_err(|_| Error::UnknownStep { input: code })?;
+        }
         fields.org = args.org.as_deref().map(str::parse::<MyDomain>).transpose()?;
         fields.environment = args.env.as_deref().map(str::parse::<Environment>).transpose()?;
-        fields.use_case = args.use_case.as_deref().map(str::parse::<UseCase>).transpose()?;
-        fields.step = args.step.as_deref().map(str::parse::<Step>).transpose()?;
         fields.language = args.language.as_deref().map(str::parse::<Language>).transpose()?;
         fields.ticket = match args.ticket.as_deref() {
-            Some(t) => Some(TicketRef::parse(t).ok_or(Error::Link(wizard_link::LinkProblem::InvalidValue {
-                field: wizard_link::FieldName::Ticket,
-            }))?),
+            Some(t) => {
+                Some(TicketRef::parse(t).ok_or(Error::Link(LinkProblem::InvalidValue { field: FieldName::Ticket }))?)
+            }
             None => None,
         };
         let signer = args.sign.as_deref().map(LinkSigner::load).transpose()?;
-        let link = wizard_link::render(&fields, signer.as_ref());
+        let rendered = link::render(&fields, signer.as_ref());
         // What is printed must open: check it the way the app will.
         let issuers = signer.as_ref().map(trusting).unwrap_or_default();
-        wizard_link::check(link.as_bytes(), now_secs(), &issuers).map_err(Error::Link)?;
-        Ok::<_, Error>(link)
+        link::check(rendered.as_bytes(), now_secs(), &issuers, link_vocabularies()).map_err(Error::Link)?;
+        Ok::<_, Error>(rendered)
     })();
     match result {
         Ok(link) => {
@@ -112,11 +127,11 @@ fn trusting(signer: &LinkSigner) -> TrustedIssuers {
 
 /// `link check`: prints the link's fields and who signed it; exit 1 when it is refused.
 pub fn check(out: &Out, link: &OsString) -> ExitCode {
-    let issuers = match TrustedIssuers::load(&reconnect_core::paths::config_dir()) {
+    let issuers = match TrustedIssuers::load(&config_dir()) {
         Ok(i) => i,
         Err(e) => return out.fail(&e),
     };
-    match wizard_link::check(link.as_encoded_bytes(), now_secs(), &issuers) {
+    match link::check(link.as_encoded_bytes(), now_secs(), &issuers, link_vocabularies()) {
         Ok(checked) => {
             if out.json {
                 println!("{}", json!({ "valid": true, "fields": checked.fields, "trust": checked.trust }));
@@ -139,11 +154,9 @@ pub fn check(out: &Out, link: &OsString) -> ExitCode {
 
 fn print_checked(out: &Out, f: &LinkFields, trust: &Trust) {
     match trust {
-        Trust::Verified { key_id, issuer } => println!(
-            "{}",
-            reconnect_core::language::text("cli.link.verified", &[("issuer", issuer), ("key", key_id.as_str())])
-                .get(out.language)
-        ),
+        Trust::Verified { key_id, issuer } => {
+            println!("{}", text("cli.link.verified", &[("issuer", issuer), ("key", key_id.as_str())]).get(out.language))
+        }
         Trust::Unverified => println!("{}", out.l("cli.link.unverified")),
     }
     let row = |key: &str, value: Option<String>| {
@@ -151,11 +164,12 @@ fn print_checked(out: &Out, f: &LinkFields, trust: &Trust) {
             println!("  {:<16} {v}", out.l(key));
         }
     };
-    row("cli.link.region", f.region.map(|r| r.label().to_string()));
+    row("cli.link.playbook", f.playbook.map(str::to_string));
+    row("cli.link.region", f.extra("region").map(str::to_uppercase));
     row("cli.link.environment", f.environment.map(|e| e.code().to_string()));
     row("cli.link.org", f.org.as_ref().map(MyDomain::host));
-    row("cli.link.use_case", f.use_case.map(|u| u.code().to_string()));
-    row("cli.link.step", f.step.map(|s| s.code().to_string()));
+    row("cli.link.use_case", f.extra("use").map(str::to_string));
+    row("cli.link.step", f.step.map(str::to_string));
     row("cli.link.language", f.language.map(|l| l.code().to_string()));
     row("cli.link.ticket", f.ticket.as_ref().map(|t| t.as_str().to_string()));
     row("cli.link.expires", Some(format_ms(f.expires.saturating_mul(1000))));

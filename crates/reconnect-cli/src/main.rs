@@ -1,8 +1,8 @@
-//! `reconnect`: the command-line face of Reconnect, over the same core as the desktop app.
+//! `reconnect`: the command-line face of Reconnect, over the same API as the desktop app.
 //! Exit codes: 0 answered or passed, 1 not recognized or a check failed (something is left
 //! to do), 2 bad input, usage or an error that kept the answer from being found.
 
-mod connection_commands;
+mod gainsight_commands;
 mod link_commands;
 mod output;
 mod session_commands;
@@ -10,7 +10,7 @@ mod session_commands;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use reconnect_core::language::Language;
+use reconnect_api::engine::language::Language;
 
 /// Reconnect Gainsight CS and Salesforce: find the data center, the org and the right
 /// install link.
@@ -212,8 +212,11 @@ enum LinkCommand {
         #[arg(long)]
         trust: bool,
     },
-    /// Make a wizard link; only the link is printed, so it can be piped.
+    /// Make a link; only the link is printed, so it can be piped.
     New {
+        /// The playbook it opens (default: gainsight, as links without one do).
+        #[arg(long)]
+        playbook: Option<String>,
         /// Gainsight data center: us1, us2, eu.
         #[arg(long)]
         region: Option<String>,
@@ -266,32 +269,43 @@ async fn main() -> ExitCode {
         Command::Login { org, client_id, port, no_browser } => {
             session_commands::login(&out, org.as_deref(), client_id, port, no_browser).await
         }
-        Command::Diagnose { user, region } => connection_commands::diagnose_user(&out, &user, region.as_deref()).await,
+        Command::Diagnose { user, region } => gainsight_commands::diagnose_user(&out, &user, region.as_deref()).await,
         Command::Fix { user, dry_run, region } => {
-            connection_commands::fix_user(&out, &user, region.as_deref(), dry_run).await
+            gainsight_commands::fix_user(&out, &user, region.as_deref(), dry_run).await
         }
-        Command::Undo => connection_commands::undo_changes(&out).await,
+        Command::Undo => gainsight_commands::undo_changes(&out).await,
         Command::Install { via, region, no_browser } => {
-            connection_commands::install(&out, &via, region.as_deref(), no_browser).await
+            gainsight_commands::install(&out, &via, region.as_deref(), no_browser).await
         }
         Command::Verify { user, since, region, gainsight_tenant, gainsight_key_stdin } => {
-            let args = connection_commands::VerifyArgs { user, since, region, gainsight_tenant, gainsight_key_stdin };
-            connection_commands::verify_connection(&out, args).await
+            let args = gainsight_commands::VerifyArgs { user, since, region, gainsight_tenant, gainsight_key_stdin };
+            gainsight_commands::verify_connection(&out, args).await
         }
         Command::Report { out: path, user, since, region } => {
-            let args = user.map(|user| connection_commands::VerifyArgs {
+            let args = user.map(|user| gainsight_commands::VerifyArgs {
                 user,
                 since,
                 region: region.clone(),
                 gainsight_tenant: None,
                 gainsight_key_stdin: false,
             });
-            connection_commands::report(&out, &path, args, region.as_deref()).await
+            gainsight_commands::report(&out, &path, args, region.as_deref()).await
         }
         Command::Link { command } => match command {
             LinkCommand::Keygen { id, name, out: path, trust } => link_commands::keygen(&out, &id, &name, path, trust),
-            LinkCommand::New { region, org, env, use_case, step, language, ticket, sign, expires } => {
-                let args = link_commands::NewLink { region, org, env, use_case, step, language, ticket, sign, expires };
+            LinkCommand::New { playbook, region, org, env, use_case, step, language, ticket, sign, expires } => {
+                let args = link_commands::NewLink {
+                    playbook,
+                    region,
+                    org,
+                    env,
+                    use_case,
+                    step,
+                    language,
+                    ticket,
+                    sign,
+                    expires,
+                };
                 link_commands::new(&out, args)
             }
             LinkCommand::Check { link } => link_commands::check(&out, &link),

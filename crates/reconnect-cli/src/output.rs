@@ -1,15 +1,25 @@
-//! Runs each command over the core and prints its answer as text or JSON.
+//! The output settings every command shares, the CLI's texts, and the address and catalog
+//! commands (`detect`, `packages`, `install-link`).
 
 use std::process::ExitCode;
 
-use reconnect_core::address::{detect_address, AddressDetection};
-use reconnect_core::catalog::{Catalog, Package, UseCase};
-use reconnect_core::install_link::{install_links, OrgTarget};
-use reconnect_core::language::{text, Language};
-use reconnect_core::region::{Confidence, Region, RegionDetection};
-use reconnect_core::salesforce_host::{detect_org, OrgDetection};
-use reconnect_core::Error;
+use reconnect_api::engine::confidence::Confidence;
+use reconnect_api::engine::connection::OrgTarget;
+use reconnect_api::engine::language::{Language, Locales, Text};
+use reconnect_api::engine::playbook::Explain;
+use reconnect_api::engine::salesforce_host::{detect_org, OrgDetection};
+use reconnect_api::gainsight::address::{detect_address, AddressDetection};
+use reconnect_api::gainsight::catalog::{Catalog, Package, PackageStatus, UseCase};
+use reconnect_api::gainsight::install_link::install_links;
+use reconnect_api::gainsight::region::{Region, RegionDetection};
 use serde_json::json;
+
+static LOCALES: Locales = Locales::new(include_str!("../locales/en.json"), include_str!("../locales/ja.json"));
+
+/// A message of the CLI's locale files.
+pub fn text(key: &str, args: &[(&str, &str)]) -> Text {
+    LOCALES.text(key, args)
+}
 
 /// Exit code when an address is understood but names no org and no data center.
 const NOT_RECOGNIZED: u8 = 1;
@@ -17,7 +27,7 @@ const NOT_RECOGNIZED: u8 = 1;
 const BAD_INPUT: u8 = 2;
 
 /// Prints an error (what happened, what to do) and returns the bad-input exit code.
-pub fn fail(error: &Error, language: Language, json: bool) -> ExitCode {
+pub fn fail(error: &dyn Explain, language: Language, json: bool) -> ExitCode {
     let m = error.user_message();
     if json {
         println!("{}", json!({ "error": { "what": m.what, "next": m.next } }));
@@ -49,7 +59,7 @@ impl Out {
         label(key, self.language)
     }
 
-    pub fn fail(&self, e: &Error) -> ExitCode {
+    pub fn fail(&self, e: &dyn Explain) -> ExitCode {
         fail(e, self.language, self.json)
     }
 
@@ -150,8 +160,8 @@ impl Out {
         println!("{} {}", self.l("cli.catalog_version"), catalog.version);
         for p in packages {
             let status = match p.status {
-                reconnect_core::catalog::PackageStatus::Available => self.l("cli.available"),
-                reconnect_core::catalog::PackageStatus::ComingSoon => self.l("cli.coming_soon"),
+                PackageStatus::Available => self.l("cli.available"),
+                PackageStatus::ComingSoon => self.l("cli.coming_soon"),
             };
             println!("\n{} [{}] ({})", p.name.get(l), status, p.id);
             let codes = |v: Vec<UseCase>| v.iter().map(|u| u.code()).collect::<Vec<_>>().join(", ");
@@ -226,5 +236,14 @@ impl Out {
             println!("\n{}: {}", self.l("cli.note"), n.get(l));
         }
         ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_cli_locale_files_agree_with_each_other_and_with_the_sources() {
+        let problems = super::LOCALES.check(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 }

@@ -2,25 +2,21 @@
 //! app, so a session started in one is visible in the other.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use reconnect_core::accounts::{Accounts, SessionRecord};
-use reconnect_core::browser::SystemBrowser;
-use reconnect_core::keychain::OsKeychain;
-use reconnect_core::oauth::error_page;
-use reconnect_core::oauth::loopback::SIGN_IN_TIMEOUT;
-use reconnect_core::oauth::server::sign_in_server;
-use reconnect_core::oauth::settings::SignInSettings;
-use reconnect_core::salesforce::org_facts::OrgFacts;
-use reconnect_core::Error;
+use reconnect_api::engine::accounts::SessionRecord;
+use reconnect_api::engine::browser::SystemBrowser;
+use reconnect_api::engine::oauth::error_page;
+use reconnect_api::engine::oauth::loopback::SIGN_IN_TIMEOUT;
+use reconnect_api::engine::oauth::server::sign_in_server;
+use reconnect_api::engine::oauth::settings::SignInSettings;
+use reconnect_api::engine::salesforce::org_facts::OrgFacts;
+use reconnect_api::engine::Error;
+use reconnect_api::gainsight::region_evidence::RegionEvidence;
+use reconnect_api::system::accounts;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::output::Out;
-
-fn accounts() -> Result<Accounts, Error> {
-    Ok(Accounts::new(&reconnect_core::paths::config_dir(), Arc::new(OsKeychain::open()?)))
-}
 
 fn print_facts(out: &Out, record: &SessionRecord, facts: &OrgFacts) {
     let l = out.language;
@@ -29,7 +25,7 @@ fn print_facts(out: &Out, record: &SessionRecord, facts: &OrgFacts) {
             "{}",
             serde_json::to_string_pretty(&json!({
                 "username": record.username, "org_id": record.identity.org_id, "user_id": record.identity.user_id,
-                "instance_url": record.instance, "facts": facts,
+                "instance_url": record.instance, "facts": facts, "gainsight_region": RegionEvidence::of(facts),
             }))
             .expect("facts serialize")
         );
@@ -39,15 +35,17 @@ fn print_facts(out: &Out, record: &SessionRecord, facts: &OrgFacts) {
     println!("  {}: {}", out.l("cli.org"), facts.name);
     println!("  {}: {} / {}", out.l("cli.org_id"), facts.org_id, facts.instance_name);
     println!("  {}: {} ({})", out.l("cli.environment"), facts.environment.name().get(l), facts.organization_type);
-    match (facts.region.region(), facts.region.edition()) {
+    // The Gainsight data center, read from the org's endpoint settings.
+    let evidence = RegionEvidence::of(facts);
+    match (evidence.region(), evidence.edition()) {
         (Some(r), _) => println!("  {}: {}", out.l("cli.data_center"), r.label()),
         (None, Some(e)) => println!("  {}: {}", out.l("cli.edition"), e.label()),
-        (None, None) if facts.region.conflicting() => {
+        (None, None) if evidence.conflicting() => {
             println!("  {}: {}", out.l("cli.data_center"), out.l("cli.region_conflict"))
         }
         (None, None) => println!("  {}: {}", out.l("cli.data_center"), out.l("cli.region_not_found")),
     }
-    for f in &facts.region.findings {
+    for f in &evidence.findings {
         let regions: Vec<&str> = f.regions.iter().map(|r| r.label()).collect();
         println!("    {} {} -> {}", f.source, f.url, regions.join("/"));
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, SystemTime};
 
-use reconnect_core::keychain::{OsKeychain, SecretStore};
+use reconnect_api::engine::keychain::{OsKeychain, SecretStore};
 use serde_json::Value;
 
 /// The CLI keeps tokens under the system keychain's one service, and every practice org has the
@@ -25,8 +25,9 @@ fn reconnect(config: &Path) -> Command {
 }
 
 /// The session the CLI signed in with, as the app reads it from the same config folder.
-fn signed_in_record(config: &Path) -> reconnect_core::accounts::SessionRecord {
-    reconnect_core::accounts::current_session(&config.join(reconnect_core::paths::APP_ID)).expect("a session")
+fn signed_in_record(config: &Path) -> reconnect_api::engine::accounts::SessionRecord {
+    reconnect_api::engine::accounts::current_session(&config.join(reconnect_api::engine::paths::APP_ID))
+        .expect("a session")
 }
 
 struct PracticeOrg {
@@ -349,7 +350,7 @@ fn cli_diagnoses_fixes_installs_verifies_reports_and_undoes_with_exit_codes_for_
     assert_eq!(i["package"]["installed"]["name"], "Gainsight CS US Connected App");
     assert!(installed.stderr.contains("\"phase\":\"requested\""), "progress on stderr: {}", installed.stderr);
 
-    let since = reconnect_core::timestamp::format_ms(reconnect_core::timestamp::now_ms() - 1000);
+    let since = reconnect_api::engine::timestamp::format_ms(reconnect_api::engine::timestamp::now_ms() - 1000);
     let before = run(config.path(), &["verify", "--user", USER, "--since", &since]);
     assert_eq!(before.code, 1, "no token yet: {}", before.stdout);
     assert!(before.stdout.contains("no token"), "{}", before.stdout);

@@ -1,0 +1,176 @@
+//! The screens of the reconnection work (OAuth user, install through the API, re-authorize,
+//! verify, checklist), built from the saved answers and what the running playbook found.
+
+use reconnect_engine::check::CheckView;
+use reconnect_engine::connection::Connection;
+use reconnect_engine::language::Language;
+use reconnect_engine::progress::Progress;
+use reconnect_engine::timestamp::format_ms;
+
+use crate::catalog::Catalog;
+use crate::checklist::checklist;
+use crate::language::text;
+use crate::package::installed::PackageState;
+use crate::screens::types::{
+    ApiInstallView, ChecklistRow, ErrorHelp, InstalledView, PlanRow, PlanView, Screen, UserRow,
+};
+use crate::wizard::Wizard;
+use crate::work::{Busy, Work};
+
+pub(crate) fn oauth_user_screen(wizard: &Wizard, conn: &Connection, work: &Work, l: Language) -> Screen {
+    let never = text("work.never", &[]).get(l).to_string();
+    Screen::OauthUser {
+        signed_in: conn.signed_in().is_some(),
+        username: wizard.oauth_user().map(str::to_string),
+        users: work.users.as_ref().map(|users| {
+            users
+                .iter()
+                .map(|u| UserRow {
+                    username: u.username.clone(),
+                    name: u.name.clone(),
+                    email: u.email.clone(),
+                    profile: u.profile.clone().unwrap_or_default(),
+                    active: u.active,
+                    last_login: u.last_login.clone().unwrap_or_else(|| never.clone()),
+                })
+                .collect()
+        }),
+        checks: work.diagnosis.iter().flat_map(|d| d.checks.iter()).map(|c| CheckView::of(c, l)).collect(),
+        passed: work.diagnosis.as_ref().map(|d| d.passed()),
+        plan: work.plan.as_ref().map(|p| PlanView {
+            rows: p
+                .preview()
+                .into_iter()
+                .map(|r| PlanRow { object: r.object, action: r.action.get(l).to_string(), fields: r.fields })
+                .collect(),
+            cannot_fix: p.cannot_fix.iter().map(|t| t.get(l).to_string()).collect(),
+        }),
+        done: work.done.iter().map(|t| t.get(l).to_string()).collect(),
+        can_undo: work.live_changes > 0,
+        busy: work.busy,
+    }
+}
+
+fn progress_text(p: &Progress, l: Language) -> String {
+    match p {
+        Progress::Requested { request } => text("work.install.requested", &[("id", request)]).get(l).to_string(),
+        Progress::Waiting { status, elapsed_secs, .. } => {
+            let key = if status == "NOT_YET" { "work.install.watching" } else { "work.install.waiting" };
+            text(key, &[("status", status), ("elapsed", &elapsed_secs.to_string())]).get(l).to_string()
+        }
+        Progress::Counting { what, done, .. } => format!("{what}: {done}"),
+    }
+}
+
+pub(crate) fn api_install_view(
+    wizard: &Wizard,
+    catalog: &Catalog,
+    conn: &Connection,
+    work: &Work,
+    progress: Option<&Progress>,
+    l: Language,
+) -> Option<ApiInstallView> {
+    conn.signed_in()?;
+    wizard.edition(catalog, conn).ok()?;
+    let (progress, percent) = match (progress, work.busy) {
+        (Some(p), Some(Busy::Install | Busy::Watch)) => (Some(progress_text(p, l)), p.percent()),
+        (None, Some(Busy::Install | Busy::Watch)) => {
+            (Some(text("work.install.starting", &[]).get(l).to_string()), None)
+        }
+        _ => (None, None),
+    };
+    Some(ApiInstallView { busy: work.busy, progress, percent })
+}
+
+pub(crate) fn installed_view(wizard: &Wizard, work: &Work, l: Language) -> Option<InstalledView> {
+    match &work.package {
+        Some((state, ui_package)) => {
+            let ui_note = (!ui_package).then(|| text("check.ui_package.missing", &[]).get(l).to_string());
+            let text = match state {
+                PackageState::Missing => text("work.package.missing", &[]),
+                PackageState::Current { installed } | PackageState::Newer { installed } => text(
+                    "work.package.installed",
+                    &[("name", &installed.name), ("version", &installed.version_number())],
+                ),
+                PackageState::Other { installed } => {
+                    text("work.package.other", &[("name", &installed.name), ("version", &installed.version_number())])
+                }
+            };
+            Some(InstalledView { ok: state.ok(), text: text.get(l).to_string(), ui_note })
+        }
+        None => wizard.installed().map(|v| InstalledView {
+            ok: true,
+            text: text("work.package.seen", &[("version", v)]).get(l).to_string(),
+            ui_note: None,
+        }),
+    }
+}
+
+/// Where the Gainsight admin re-authorizes: the practice tenant's page, else the tenant host
+/// from the region step or from the org's endpoint settings.
+pub(crate) fn tenant_url(wizard: &Wizard, conn: &Connection, practice_url: Option<&str>) -> Option<String> {
+    if conn.signed_in().is_some_and(|s| s.instance.is_loopback()) {
+        return practice_url.map(|u| format!("{u}/practice/gainsight/connectors"));
+    }
+    if let Some(t) = wizard.region().and_then(|r| r.tenant()) {
+        return Some(format!("https://{}", t.as_str()));
+    }
+    Wizard::evidence(conn)
+        .and_then(|e| e.findings.into_iter().next())
+        .and_then(|f| url::Url::parse(&f.url).ok().map(|u| u.origin().ascii_serialization()))
+}
+
+pub(crate) fn authorize_screen(wizard: &Wizard, conn: &Connection, practice_url: Option<&str>, l: Language) -> Screen {
+    let user = wizard.oauth_user().unwrap_or("—").to_string();
+    let steps = ["work.authorize.step1", "work.authorize.step2", "work.authorize.step3", "work.authorize.step4"]
+        .iter()
+        .map(|k| text(k, &[("user", &user)]).get(l).to_string())
+        .collect();
+    let errors = [
+        ("app must be installed into org", "work.authorize.fix_not_installed"),
+        ("user is not admin approved to access this app", "work.authorize.fix_not_approved"),
+        ("API_DISABLED_FOR_ORG", "work.authorize.fix_api_disabled"),
+        ("inactive user", "work.authorize.fix_inactive"),
+    ]
+    .iter()
+    .map(|(error, key)| ErrorHelp { error: error.to_string(), fix: text(key, &[("user", &user)]).get(l).to_string() })
+    .collect();
+    Screen::Authorize {
+        tenant_url: tenant_url(wizard, conn, practice_url),
+        steps,
+        authorize_as: wizard.oauth_user().map(str::to_string),
+        errors,
+        started_at: wizard.reauthorization_started_ms().map(format_ms),
+    }
+}
+
+pub(crate) fn verify_screen(wizard: &Wizard, conn: &Connection, work: &Work, l: Language) -> Screen {
+    let v = work.verification.as_ref();
+    Screen::Verify {
+        signed_in: conn.signed_in().is_some(),
+        username: wizard.oauth_user().map(str::to_string),
+        since: wizard.reauthorization_started_ms().map(format_ms),
+        checks: v.iter().flat_map(|v| v.checks.iter()).map(|c| CheckView::of(c, l)).collect(),
+        passed: v.map(|v| v.passed()).or(wizard.verified_at().map(|_| true)),
+        measured: v.map(|v| {
+            text("work.verify.measured", &[("n", &v.round_trips.to_string()), ("ms", &v.elapsed_ms.to_string())])
+                .get(l)
+                .to_string()
+        }),
+        busy: work.busy,
+    }
+}
+
+pub(crate) fn done_screen(wizard: &Wizard, l: Language) -> Screen {
+    Screen::Done {
+        items: checklist()
+            .iter()
+            .map(|i| ChecklistRow {
+                id: i.id.clone(),
+                title: i.title.get(l).to_string(),
+                meaning: i.meaning.get(l).to_string(),
+                ticked: wizard.checklist().contains(&i.id),
+            })
+            .collect(),
+    }
+}
