@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/.tools/node/node_modules/node/bin:$(HOME)/.cargo/bin:$(
 TEST_SESSION := scripts/test-session.sh
 APP := target/debug/reconnect-app
 
-.PHONY: setup ui app run test lint-ui lint-rust bench fuzz dist deb-debug
+.PHONY: setup ui app run test lint-ui types lint-rust bench fuzz dist deb-debug
 
 setup:
 	@scripts/setup.sh
@@ -26,6 +26,10 @@ run: app
 lint-ui: setup
 	cd ui && npm run --silent check && npm run --silent lint
 
+# The UI's TypeScript types, generated from the Rust types (`make test` checks they are current).
+types:
+	UPDATE_UI_TYPES=1 cargo test -p reconnect-api --test ui_types --quiet
+
 lint-rust:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
@@ -35,7 +39,7 @@ lint-rust:
 # the .deb: installed, opened through xdg-open with a reconnect:// link, and removed.
 test: ui lint-ui lint-rust deb-debug
 	@mkdir -p target
-	set -o pipefail; $(TEST_SESSION) cargo test --workspace 2>&1 | grep -v -e '^dbus-daemon' -e 'SpiRegistry' | tee target/test.log
+	set -o pipefail; $(TEST_SESSION) cargo test --workspace --no-fail-fast 2>&1 | grep -v -e '^dbus-daemon' -e 'SpiRegistry' | tee target/test.log
 	set -o pipefail; $(TEST_SESSION) scripts/deb-smoke.sh target/debug/bundle/deb 2>/dev/null | tee -a target/test.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "\nall tests: %d passed, %d failed\n", p, f}' target/test.log
 
@@ -46,7 +50,8 @@ bench: setup dist
 	cargo build --release -p reconnect-cli
 	@scripts/install-sf.sh
 	@scripts/bench-sizes.sh
-	$(TEST_SESSION) env SF_TOOLS_BIN=$(CURDIR)/.tools/sf/node_modules/.bin cargo bench -p reconnect-core --bench verify --bench sign_in
+	$(TEST_SESSION) env SF_TOOLS_BIN=$(CURDIR)/.tools/sf/node_modules/.bin cargo bench -p reconnect-gainsight --bench verify
+	$(TEST_SESSION) cargo bench -p reconnect-engine --bench sign_in
 	$(TEST_SESSION) cargo bench -p reconnect-app --bench startup
 
 # The Debian package: the release app, its icons, and a desktop entry that opens reconnect://
@@ -62,8 +67,8 @@ deb-debug: ui
 	$(TAURI_BUNDLE) --debug
 	@ls -l target/debug/bundle/deb/*.deb
 
-# The wizard-link parser under a mutation fuzzer: a million inputs (FUZZ_INPUTS to change),
+# The link parser under a mutation fuzzer, over every playbook's vocabulary: a million inputs (FUZZ_INPUTS to change),
 # figures printed. Separate from `make test`, which runs its property tests.
 FUZZ_INPUTS ?= 1000000
 fuzz:
-	cargo run --release -p reconnect-core --example fuzz_links -- $(FUZZ_INPUTS)
+	cargo run --release -p reconnect-api --example fuzz_links -- $(FUZZ_INPUTS)

@@ -18,6 +18,8 @@ use std::sync::Mutex;
 use driver::{free_port, wait_for_port, Driver};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
+use reconnect_api::gainsight::region::Region;
+use reconnect_api::gainsight::wizard::Step;
 use serde_json::json;
 use tokio::process::{Child, Command};
 
@@ -78,7 +80,7 @@ impl App {
         }
         let bus_name = format!(
             "{}.SingleInstance",
-            reconnect_core::paths::instance_bus_name_for(&config.join(reconnect_core::paths::APP_ID))
+            reconnect_api::engine::paths::instance_bus_name_for(&config.join(reconnect_api::engine::paths::APP_ID))
         );
         let app = App {
             _turn: turn,
@@ -344,6 +346,7 @@ async fn wait_until_gone(bus_name: &str) {
 struct Texts {
     locale: &'static str,
     tag: &'static str,
+    home_heading: &'static str,
     use_case_heading: &'static str,
     region_heading: &'static str,
     org_heading: &'static str,
@@ -357,6 +360,7 @@ struct Texts {
 const EN: Texts = Texts {
     locale: "en_US.UTF-8",
     tag: "en",
+    home_heading: "What needs doing?",
     use_case_heading: "What stopped working?",
     region_heading: "Which Gainsight data center?",
     org_heading: "Which Salesforce org?",
@@ -370,6 +374,7 @@ const EN: Texts = Texts {
 const JA: Texts = Texts {
     locale: "ja_JP.UTF-8",
     tag: "ja",
+    home_heading: "何をしますか？",
     use_case_heading: "何が止まっていますか?",
     region_heading: "Gainsight のデータセンターはどこですか?",
     org_heading: "どの Salesforce 組織ですか?",
@@ -384,6 +389,11 @@ async fn walk_the_wizard(texts: Texts) {
     let config = tempfile_dir(texts.tag);
     let mut app = App::start(texts.tag, texts.locale, &config).await;
 
+    // The home screen lists the playbooks; the Gainsight one opens on its first step.
+    app.expect_text("#step-heading", texts.home_heading).await;
+    app.wait_for("[data-playbook='gainsight']").await;
+    app.capture("home").await;
+    app.click("#open-gainsight").await;
     app.expect_text("#step-heading", texts.use_case_heading).await;
     assert!(!app.wait_for("#primary").await.is_enabled().await.unwrap(), "Continue before an answer");
     app.screenshot("use-case").await;
@@ -482,15 +492,15 @@ async fn japanese_admin_walks_use_case_region_org_to_install_link() {
 async fn language_switch_changes_every_text_and_is_remembered() {
     let config = tempfile_dir("switch");
     let mut app = App::start("switch", "en_US.UTF-8", &config).await;
-    app.expect_text("#step-heading", EN.use_case_heading).await;
+    app.expect_text("#step-heading", EN.home_heading).await;
     app.wait_for("#language").await.select_by_value("ja").await.unwrap();
-    app.expect_text("#step-heading", JA.use_case_heading).await;
+    app.expect_text("#step-heading", JA.home_heading).await;
     let lang = app.client.execute("return document.documentElement.lang", vec![]).await.unwrap();
     assert_eq!(lang, json!("ja"));
     app.screenshot("switched-to-ja").await;
     app.stop().await;
     let app = App::start("switch-restarted", "en_US.UTF-8", &config).await;
-    app.expect_text("#step-heading", JA.use_case_heading).await;
+    app.expect_text("#step-heading", JA.home_heading).await;
     app.stop().await;
 }
 
@@ -585,16 +595,36 @@ impl Browser {
 
 /// A support desk's signing key, trusted in `config` the way `reconnect link keygen --trust`
 /// does it.
-fn trusted_desk(config: &Path) -> reconnect_core::wizard_link::LinkSigner {
-    use reconnect_core::wizard_link::{IssuerEntry, KeyId, LinkSigner, TrustedIssuers};
+fn trusted_desk(config: &Path) -> reconnect_api::engine::link::LinkSigner {
+    use reconnect_api::engine::link::{IssuerEntry, KeyId, LinkSigner, TrustedIssuers};
     let signer = LinkSigner::generate(KeyId::parse("acme-desk").unwrap(), "Acme IT desk").unwrap();
-    let dir = config.join(reconnect_core::paths::APP_ID);
+    let dir = config.join(reconnect_api::engine::paths::APP_ID);
     TrustedIssuers::trust_locally(&dir, IssuerEntry::for_signer(&signer)).unwrap();
     signer
 }
 
+/// A link to the Gainsight playbook (without a playbook field, as links made before there
+/// were playbooks), signed by `desk`.
+fn gainsight_link(
+    desk: &reconnect_api::engine::link::LinkSigner,
+    region: Region,
+    org: Option<&str>,
+    step: Step,
+    ticket: &str,
+) -> String {
+    use reconnect_api::engine::link::{render, LinkFields, TicketRef};
+    use reconnect_api::gainsight::link_fields::{set_region, set_use_case};
+    let mut fields = LinkFields::expiring_at(reconnect_api::engine::timestamp::now_ms() / 1000 + 3600);
+    set_use_case(&mut fields, Some(reconnect_api::gainsight::catalog::UseCase::DataSync));
+    set_region(&mut fields, Some(region));
+    fields.org = org.map(|o| o.parse().unwrap());
+    fields.step = Some(step.code());
+    fields.ticket = TicketRef::parse(ticket);
+    render(&fields, Some(desk))
+}
+
 fn link(rest: &str) -> String {
-    let exp = reconnect_core::timestamp::now_ms() / 1000 + 3600;
+    let exp = reconnect_api::engine::timestamp::now_ms() / 1000 + 3600;
     format!("reconnect://wizard?v=1&exp={exp}{rest}")
 }
 
@@ -620,14 +650,7 @@ async fn second_start(config: &Path, arg: &str) {
 async fn a_signed_link_opens_the_app_at_its_step_and_later_links_move_the_same_window() {
     let config = tempfile_dir("links");
     let desk = trusted_desk(&config);
-    let mut fields =
-        reconnect_core::wizard_link::LinkFields::expiring_at(reconnect_core::timestamp::now_ms() / 1000 + 3600);
-    fields.use_case = Some(reconnect_core::catalog::UseCase::DataSync);
-    fields.region = Some(reconnect_core::region::Region::Eu);
-    fields.org = Some("acme--uat.sandbox.my.salesforce.com".parse().unwrap());
-    fields.step = Some(reconnect_core::wizard::Step::Install);
-    fields.ticket = reconnect_core::wizard_link::TicketRef::parse("CS-77");
-    let signed = reconnect_core::wizard_link::render(&fields, Some(&desk));
+    let signed = gainsight_link(&desk, Region::Eu, Some("acme--uat.sandbox.my.salesforce.com"), Step::Install, "CS-77");
 
     // Cold start with the link as the only argument, as the desktop entry's `%u` passes it.
     let mut app = App::launch("links", "en_US.UTF-8", &config, &[], &[&signed]).await;
@@ -678,17 +701,20 @@ async fn a_signed_link_opens_the_app_at_its_step_and_later_links_move_the_same_w
     app.click("#share").await;
     let shared = app.wait_for("#shared-link").await.prop("value").await.unwrap().unwrap();
     assert!(
-        shared.starts_with("reconnect://wizard?v=1&region=us2&env=sandbox&org=acme--uat.sandbox.my.salesforce.com"),
+        shared.starts_with(
+            "reconnect://wizard?v=1&playbook=gainsight&region=us2&env=sandbox&org=acme--uat.sandbox.my.salesforce.com"
+        ),
         "{shared}"
     );
     assert!(shared.contains("&step=region"), "{shared}");
-    let checked = reconnect_core::wizard_link::check(
+    let checked = reconnect_api::engine::link::check(
         shared.as_bytes(),
-        reconnect_core::timestamp::now_ms() / 1000,
-        &reconnect_core::wizard_link::TrustedIssuers::shipped(),
+        reconnect_api::engine::timestamp::now_ms() / 1000,
+        &reconnect_api::engine::link::TrustedIssuers::shipped(),
+        reconnect_api::registry::link_vocabularies(),
     )
     .unwrap();
-    assert_eq!(checked.fields.region, Some(reconnect_core::region::Region::Us2));
+    assert_eq!(reconnect_api::gainsight::link_fields::region(&checked.fields), Some(Region::Us2));
     app.expect_text("[data-testid='confirmation']", "Link copied").await;
     app.capture("shared-link").await;
     app.assert_clean("links");

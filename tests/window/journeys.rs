@@ -76,13 +76,7 @@ async fn support_link_to_salesforce_admin_signs_in_fixes_the_user_installs_and_s
     // Support signs a link with what the ticket already says: data sync in the US data center,
     // starting at the org (the practice org stands in for the customer's).
     let desk = trusted_desk(&config);
-    let mut fields =
-        reconnect_core::wizard_link::LinkFields::expiring_at(reconnect_core::timestamp::now_ms() / 1000 + 3600);
-    fields.use_case = Some(reconnect_core::catalog::UseCase::DataSync);
-    fields.region = Some(reconnect_core::region::Region::Us1);
-    fields.step = Some(reconnect_core::wizard::Step::Org);
-    fields.ticket = reconnect_core::wizard_link::TicketRef::parse("CS-1042");
-    let signed = reconnect_core::wizard_link::render(&fields, Some(&desk));
+    let signed = gainsight_link(&desk, Region::Us1, None, Step::Org, "CS-1042");
     let mut app =
         App::launch("journey-salesforce", "en_US.UTF-8", &config, &[("RECONNECT_BROWSER", &pages.script)], &[&signed])
             .await;
@@ -91,7 +85,7 @@ async fn support_link_to_salesforce_admin_signs_in_fixes_the_user_installs_and_s
     app.expect_containing("#prefill", "Pre-filled by Acme IT desk (verified)").await;
     app.capture("linked-org").await;
     app.activate("input[name='practice']", Key::Space).await;
-    app.wait_for("label.selected[data-practice='revoked']").await;
+    app.wait_for("label.selected[data-practice='production-us-revoked']").await;
     app.activate("#primary", Key::Enter).await;
 
     app.on_step("sign_in").await;
@@ -159,6 +153,10 @@ async fn gainsight_admin_pastes_the_tenant_reauthorizes_verifies_and_saves_the_r
     let mut app =
         App::start_with("journey-gainsight", "ja_JP.UTF-8", &config, &[("RECONNECT_BROWSER", &pages.script)]).await;
 
+    // The home screen: the Gainsight playbook, opened by keyboard.
+    app.on_step("home").await;
+    app.capture("home").await;
+    app.activate("#open-gainsight", Key::Enter).await;
     app.on_step("use_case").await;
     app.capture("use-case").await;
     app.activate("input[value='data-sync']", Key::Space).await;
@@ -176,8 +174,8 @@ async fn gainsight_admin_pastes_the_tenant_reauthorizes_verifies_and_saves_the_r
     // The practice org where the Salesforce admin's part is done.
     app.on_step("org").await;
     app.tab_to("input[name='practice']").await;
-    app.arrow_to(Key::Down, "input[name='practice'][value='salesforce_fixed']").await;
-    app.wait_for("label.selected[data-practice='salesforce_fixed']").await;
+    app.arrow_to(Key::Down, "input[name='practice'][value='already-fixed']").await;
+    app.wait_for("label.selected[data-practice='already-fixed']").await;
     app.capture("org").await;
     app.activate("#primary", Key::Enter).await;
 
@@ -245,6 +243,8 @@ async fn a_blocked_sign_in_ends_on_salesforces_error_page_and_its_address_leads_
     let mut pages = OpenedPages::new(&config);
     let mut app =
         App::start_with("blocked-sign-in", "en_US.UTF-8", &config, &[("RECONNECT_BROWSER", &pages.script)]).await;
+    app.on_step("home").await;
+    app.activate("#open-gainsight", Key::Enter).await;
     app.on_step("use_case").await;
     app.activate("input[value='data-sync']", Key::Space).await;
     app.activate("#primary", Key::Enter).await;
@@ -255,7 +255,7 @@ async fn a_blocked_sign_in_ends_on_salesforces_error_page_and_its_address_leads_
     app.activate("#primary", Key::Enter).await;
     app.on_step("org").await;
     app.activate("input[name='practice']", Key::Space).await;
-    app.wait_for("label.selected[data-practice='revoked']").await;
+    app.wait_for("label.selected[data-practice='production-us-revoked']").await;
     app.activate("#primary", Key::Enter).await;
 
     // The Salesforce CLI's client is not installed in the org; a user without Approve

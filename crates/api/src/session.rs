@@ -568,16 +568,13 @@ impl Session {
             view.screen = match p.current() {
                 ORG_STEP => Screen::Org(OrgScreen::build(conn, &p.practice_orgs(), l)),
                 SIGN_IN_STEP => {
+                    let mut screen =
+                        SignInScreen::build(conn, &self.sign_in, p.sign_in_notes(&ctx), p.signed_in_details(&ctx), l);
                     if conn.signed_in().is_none() {
+                        screen.can_skip = matches!(view.primary, Primary::Next { enabled: true });
                         view.primary = Primary::SignIn { waiting: self.sign_in.waiting_url.is_some() };
                     }
-                    Screen::SignIn(SignInScreen::build(
-                        conn,
-                        &self.sign_in,
-                        p.sign_in_notes(&ctx),
-                        p.signed_in_details(&ctx),
-                        l,
-                    ))
+                    Screen::SignIn(Box::new(screen))
                 }
                 _ => Screen::Playbook { screen: p.screen(&ctx) },
             };

@@ -62,7 +62,7 @@ pub enum Screen {
     /// The shared org step.
     Org(OrgScreen),
     /// The shared sign-in step.
-    SignIn(SignInScreen),
+    SignIn(Box<SignInScreen>),
     /// One of the playbook's own steps; its shape is the playbook's (`ui/src/playbooks/<id>`).
     Playbook {
         /// The playbook's screen.

@@ -107,8 +107,10 @@ pub enum LiveChange {
         object: String,
         /// Its id.
         record: String,
-        /// Its natural key.
+        /// Its natural key (for a Metadata API create, the component's name).
         key: BTreeMap<String, Value>,
+        /// The API it was created through, and the one that removes it.
+        via: Via,
     },
     /// Fields Reconnect changed, with their old values.
     Updated {
@@ -215,6 +217,7 @@ pub fn replay(entries: &[Entry]) -> Vec<LiveChange> {
                         object: e.object.clone(),
                         record: record.clone(),
                         key: e.key.clone(),
+                        via: e.via,
                     });
                 }
             }
@@ -244,7 +247,10 @@ pub fn replay(entries: &[Entry]) -> Vec<LiveChange> {
                 LiveChange::Uncertain { object, key } => !(object == &e.object && key == &e.key),
                 LiveChange::Updated { .. } => true,
             }),
-            Event::Revoked => {}
+            Event::Revoked => {
+                // Nothing to undo: a revoked token is granted again only by its holder.
+                pending.remove(&slot);
+            }
             Event::Restored => live.retain(|c| match c {
                 LiveChange::Updated { object, record, .. } => {
                     !(object == &e.object && e.record.as_deref().is_some_and(|r| same_org(r, record)))

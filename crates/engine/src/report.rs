@@ -52,12 +52,12 @@ pub enum Block {
         /// The checks.
         checks: Vec<Check>,
     },
-    /// A table: column headings and rows of cells (plain values: names, ids, counts, times).
+    /// A table: column headings and rows of cells.
     Table {
         /// Column headings.
         columns: Vec<Text>,
         /// Rows.
-        rows: Vec<Vec<String>>,
+        rows: Vec<Vec<Text>>,
     },
     /// A bulleted list.
     List {
@@ -156,7 +156,7 @@ impl Report {
                         let head: Vec<String> = columns.iter().map(|c| md(c.get(l))).collect();
                         out.push_str(&format!("| {} |\n|{}\n", head.join(" | "), "---|".repeat(columns.len())));
                         for r in rows {
-                            let cells: Vec<String> = r.iter().map(|c| md(c)).collect();
+                            let cells: Vec<String> = r.iter().map(|c| md(c.get(l))).collect();
                             out.push_str(&format!("| {} |\n", cells.join(" | ")));
                         }
                         out.push('\n');
@@ -228,7 +228,7 @@ impl Report {
                         for r in rows {
                             out.push_str("<tr>");
                             for c in r {
-                                out.push_str(&format!("<td>{}</td>", escape(c)));
+                                out.push_str(&format!("<td>{}</td>", escape(c.get(l))));
                             }
                             out.push_str("</tr>\n");
                         }

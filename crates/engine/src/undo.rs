@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::error::Error;
 use crate::journal::{Event, Journal, LiveChange, RunLog, Via};
 use crate::salesforce::client::SalesforceClient;
-use crate::salesforce::metadata::{MetadataKind, PermissionSetSpec, UserPermission};
+use crate::salesforce::metadata::{LoginIpRange, MetadataKind, PermissionSetSpec, UserPermission};
 use crate::salesforce::soql_string;
 use crate::salesforce_id::SalesforceId;
 
@@ -88,7 +88,10 @@ async fn undo_one(
     change: &LiveChange,
 ) -> Result<Undone, Error> {
     match change {
-        LiveChange::Created { object, record, key } => delete(client, log, step, object, record, key).await,
+        LiveChange::Created { object, record, key, via: Via::Metadata } if object == "Profile" => {
+            delete_profile(client, log, step, record, key).await
+        }
+        LiveChange::Created { object, record, key, .. } => delete(client, log, step, object, record, key).await,
         LiveChange::Uncertain { object, key } => {
             let filter: Vec<String> =
                 key.iter().map(|(k, v)| format!("{k} = {}", soql_string(v.as_str().unwrap_or_default()))).collect();
@@ -104,6 +107,9 @@ async fn undo_one(
                     Ok(Undone { object: object.clone(), record: None, how: How::AlreadyGone })
                 }
             }
+        }
+        LiveChange::Updated { object, record, key, before, via: Via::Metadata } if object == "Profile" => {
+            restore_login_ip_ranges(client, log, step, record, key, before).await
         }
         LiveChange::Updated { object, record, key, before, via: Via::Metadata } => {
             restore_user_permissions(client, log, step, object, record, key, before).await
@@ -192,6 +198,87 @@ async fn restore_user_permissions(
             Err(e)
         }
     }
+}
+
+/// Puts a profile's Login IP Ranges back as they were, then reads them back: whether
+/// `updateMetadata` replaces the whole list is not documented, so what the org holds decides.
+async fn restore_login_ip_ranges(
+    client: &SalesforceClient,
+    log: &RunLog<'_>,
+    step: u32,
+    record: &str,
+    key: &BTreeMap<String, Value>,
+    before: &BTreeMap<String, Value>,
+) -> Result<Undone, Error> {
+    let name = key.get("FullName").and_then(Value::as_str).unwrap_or_default().to_string();
+    let ranges: Vec<LoginIpRange> =
+        serde_json::from_value(before.get("loginIpRanges").cloned().unwrap_or(Value::Array(vec![])))
+            .unwrap_or_default();
+    log.write(step, Event::Intent, "Profile", |e| {
+        e.record = Some(record.to_string());
+        e.key = key.clone();
+        e.fields = before.clone();
+        e.via = Via::Metadata;
+    })?;
+    let restored = async {
+        client.update_profile_ranges(&name, &ranges).await?;
+        let now = client.read_profile_ranges(std::slice::from_ref(&name)).await?;
+        let held = now.first().map(|p| p.ranges.clone()).unwrap_or_default();
+        if held != ranges {
+            return Err(Error::UnexpectedResponse {
+                what: format!(
+                    "profile {name} still has other Login IP Ranges after the undo; set them in Setup › Profiles"
+                ),
+            });
+        }
+        Ok(())
+    }
+    .await;
+    match restored {
+        Ok(()) => {
+            log.write(step, Event::Restored, "Profile", |e| {
+                e.record = Some(record.to_string());
+                e.via = Via::Metadata;
+            })?;
+            Ok(Undone { object: "Profile".into(), record: Some(record.to_string()), how: How::Restored })
+        }
+        Err(e) => {
+            log.failed(step, "Profile", &e)?;
+            Err(e)
+        }
+    }
+}
+
+/// Deletes a profile Reconnect created through the Metadata API.
+async fn delete_profile(
+    client: &SalesforceClient,
+    log: &RunLog<'_>,
+    step: u32,
+    record: &str,
+    key: &BTreeMap<String, Value>,
+) -> Result<Undone, Error> {
+    let name = key.get("FullName").and_then(Value::as_str).unwrap_or_default();
+    log.write(step, Event::Intent, "Profile", |e| {
+        e.record = Some(record.to_string());
+        e.via = Via::Metadata;
+    })?;
+    let how = match client.delete_metadata(MetadataKind::Profile, name).await {
+        Ok(()) => How::Deleted,
+        Err(e) if gone(&e) => How::AlreadyGone,
+        Err(e) => {
+            log.failed(step, "Profile", &e)?;
+            return Err(e);
+        }
+    };
+    log.write(step, Event::Deleted, "Profile", |e| {
+        e.record = Some(record.to_string());
+        e.key = key.clone();
+        e.via = Via::Metadata;
+        if how == How::AlreadyGone {
+            e.error = Some("already gone".into());
+        }
+    })?;
+    Ok(Undone { object: "Profile".into(), record: Some(record.to_string()), how })
 }
 
 async fn delete(

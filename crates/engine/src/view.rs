@@ -314,6 +314,8 @@ pub struct SignInScreen {
     pub settings_fix: Option<SettingsFix>,
     /// The last sign-out was not confirmed by the org: offer to remove the tokens anyway.
     pub sign_out_failed: bool,
+    /// Whether the playbook can go on without signing in.
+    pub can_skip: bool,
 }
 
 impl SignInScreen {
@@ -365,6 +367,7 @@ impl SignInScreen {
             error_help: ErrorHelpView::of(&crate::oauth::error_page::help(&settings.redirect_uri(settings.port)), l),
             settings_fix: ctx.settings_fix,
             sign_out_failed: ctx.sign_out_failed,
+            can_skip: false,
             settings,
             notes: all_notes.iter().map(|t| t.get(l).to_string()).collect(),
         }

@@ -75,6 +75,9 @@ async fn rest_error(name: &str) -> Error {
     let (_, c) = serving(&[name]).await;
     let path = data_path(&r);
     match r.method() {
+        "GET" if r.soql().is_some() && path.starts_with("tooling/") => {
+            c.tooling_query::<Value>(r.soql().unwrap()).await.map(|_| ())
+        }
         "GET" if r.soql().is_some() => c.query::<Value>(r.soql().unwrap()).await.map(|_| ()),
         "GET" => c.get::<Value>(&path).await.map(|_| ()),
         "POST" => c.create(&path, &r.file["request"]["body"]).await.map(|_| ()),
@@ -292,6 +295,14 @@ recordings! {
         assert!(csv.starts_with("\"EVENT_TYPE\",\"TIMESTAMP\""), "{csv}");
     }
     query_eventlogfile => "query-eventlogfile" { query_records(name).await; }
+    eventlogfile_login_csv_browser_type => "eventlogfile-login-csv-browser-type" {
+        let r = load(name);
+        let (_, c) = serving(&[name]).await;
+        let csv = c.get_text(&data_path(&r)).await.unwrap();
+        assert_eq!(csv, r.body().as_str().unwrap());
+        assert!(csv.lines().next().unwrap().contains("\"BROWSER_TYPE\""));
+    }
+    query_loginhistory => "query-loginhistory" { query_records(name).await; }
     query_first_page_with_next_records_url => "query-first-page-with-next-records-url" {
         // The first page's nextRecordsUrl is the last page's path: the client follows it.
         let (_, c) = serving(&[name, "query-last-page-without-next-records-url"]).await;
@@ -372,6 +383,9 @@ recordings! {
     rest_error_not_found_external_id => "rest-error-not-found-external-id" {
         assert!(matches!(rest_error(name).await, Error::SalesforceApi { ref code, .. } if code == "NOT_FOUND"));
     }
+    rest_error_invalid_type_tooling => "rest-error-invalid-type-tooling" {
+        assert!(matches!(rest_error(name).await, Error::SalesforceApi { ref code, .. } if code == "INVALID_TYPE"));
+    }
     rest_error_not_found_resource => "rest-error-not-found-resource" {
         assert!(matches!(rest_error(name).await, Error::SalesforceApi { ref code, .. } if code == "NOT_FOUND"));
     }
@@ -389,6 +403,20 @@ recordings! {
         let replay = Replay::start(vec![load(name)]).await;
         let server = InstanceUrl::parse(&replay.url).unwrap();
         assert!(revoke(&http_client(), &server, "PlatformCLI", &Secret::new("t")).await.is_err());
+    }
+    revoke_error_unsupported_token_type => "revoke-error-unsupported-token-type" {
+        // A form-encoded error body, not JSON.
+        let replay = Replay::start(vec![load(name)]).await;
+        let server = InstanceUrl::parse(&replay.url).unwrap();
+        let refused = revoke(&http_client(), &server, "PlatformCLI", &Secret::new("t")).await;
+        assert!(matches!(refused, Err(Error::OAuth { ref error, ref description }) if error == "unsupported_token_type" && description.contains("not supported")), "{refused:?}");
+    }
+    revoke_error_404_bad_id => "revoke-error-404-bad-id" {
+        // A bare code in plain text: the token was not revoked.
+        let replay = Replay::start(vec![load(name)]).await;
+        let server = InstanceUrl::parse(&replay.url).unwrap();
+        let refused = revoke(&http_client(), &server, "PlatformCLI", &Secret::new("t")).await;
+        assert!(matches!(refused, Err(Error::OAuth { ref error, .. }) if error == "Bad_Id"), "{refused:?}");
     }
     revoke_success => "revoke-success" {
         let replay = Replay::start(vec![load(name)]).await;
@@ -464,6 +492,12 @@ recordings! {
     }
     tooling_installedsubscriberpackage_query => "tooling-installedsubscriberpackage-query" { query_records(name).await; }
     tooling_profile_metadata_null => "tooling-profile-metadata-null" { query_records(name).await; }
+    tooling_profile_metadata_login_ip_ranges => "tooling-profile-metadata-login-ip-ranges" {
+        query_records(name).await;
+        let page = first_page(name).await;
+        let ranges = page.records[0]["Metadata"]["loginIpRanges"].as_array().unwrap();
+        assert!(ranges.iter().all(|r| r["startAddress"].is_string() && r["endAddress"].is_string()));
+    }
     tooling_profile_metadata_query => "tooling-profile-metadata-query" { query_records(name).await; }
     tooling_subscriberpackage_query => "tooling-subscriberpackage-query" { query_records(name).await; }
     versions_list => "versions-list" {

@@ -247,6 +247,7 @@ fn check(name: &str, served: &Served, allow: Allow) {
 
 /// Recordings of calls the practice org does not serve, and why.
 const NOT_SERVED: &[(&str, &str)] = &[
+    ("eventlogfile-login-csv-browser-type", "EventLogFile comes with the hardening playbook's indicator search"),
     ("limits-org-limits", "Reconnect never reads /limits"),
     ("metadata-check-deploy-status-failed", "Reconnect does not deploy metadata"),
     ("metadata-check-deploy-status-in-progress", "Reconnect does not deploy metadata"),
@@ -258,7 +259,11 @@ const NOT_SERVED: &[(&str, &str)] = &[
     ("query-eventlogfile-logfile-csv", "EventLogFile comes with the hardening playbook's indicator search"),
     ("query-loginevent", "LoginEvent (Real-Time Event Monitoring) is not read"),
     ("query-loginevent-page-with-next-records-url", "LoginEvent (Real-Time Event Monitoring) is not read"),
+    ("query-loginhistory", "LoginHistory comes with the hardening playbook's indicator search"),
     ("query-loginhistory-aggregate", "aggregate queries: Reconnect sends none"),
+    ("rest-error-invalid-type-tooling", "the practice org's Tooling API answers INVALID_TYPE for objects it lacks; compared with the hardening playbook"),
+    ("revoke-error-404-bad-id", "an intermittent Salesforce failure the practice org does not imitate"),
+    ("revoke-error-unsupported-token-type", "the practice org's revoke answers the recorded form shape; compared with the hardening playbook"),
     ("rest-error-malformed-search", "SOSL search is not served"),
     ("rest-error-multiple-field-custom-validation", "the practice org has no validation rules"),
     ("rest-error-not-found-xml", "the practice org answers JSON only, which is what Reconnect asks for"),
@@ -270,6 +275,10 @@ const NOT_SERVED: &[(&str, &str)] = &[
     ("token-soap-login-fault-invalid-login", "SOAP partner login() is not served; clients sign in with OAuth"),
     ("token-soap-login-fault-invalid-login-sf-prefix", "SOAP partner login() is not served"),
     ("token-soap-login-success", "SOAP partner login() is not served"),
+    (
+        "tooling-profile-metadata-login-ip-ranges",
+        "Reconnect reads login IP ranges through ProfileLoginIpRange or readMetadata, not Tooling Profile.Metadata",
+    ),
     (
         "tooling-profile-metadata-null",
         "Reconnect reads profile permissions through readMetadata, not Tooling Profile.Metadata",

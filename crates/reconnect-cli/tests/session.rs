@@ -187,7 +187,7 @@ fn cli_signs_in_reads_the_org_signs_out_and_leaks_no_token() {
     assert_eq!(whoami.code, 0, "{}", whoami.stderr);
     let me: Value = serde_json::from_str(&whoami.stdout).unwrap();
     assert_eq!(me["username"], "admin@acme-practice.example");
-    assert_eq!(me["facts"]["region"]["findings"][0]["regions"][0], "us1");
+    assert_eq!(me["gainsight_region"]["findings"][0]["regions"][0], "us1");
     let human = run(config.path(), &["whoami"]);
     assert!(human.stdout.contains("Acme Corporation (practice)") && human.stdout.contains("US1"), "{}", human.stdout);
 

@@ -1,21 +1,21 @@
 // The Tauri commands, one function each. Each returns the new view to render.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import type { Intent, Language, LinkKind, Operation, View } from './view';
+import type { Intent } from '../generated/Intent';
+import type { Language } from '../generated/engine/Language';
+import type { View } from '../generated/View';
 
 export const backend = {
-  view: () => invoke<View>('wizard_view'),
-  apply: (intent: Intent) => invoke<View>('wizard_apply', { intent }),
+  view: () => invoke<View>('view'),
+  apply: (intent: Intent) => invoke<View>('apply', { intent }),
   setLanguage: (language: Language | null) => invoke<View>('set_language', { language }),
-  openLink: (kind: LinkKind | null) => invoke<View>('open_install_link', { kind }),
-  copyLink: (kind: LinkKind | null) => invoke<View>('copy_install_link', { kind }),
   signInStart: () => invoke<View>('sign_in_start'),
   signInCancel: () => invoke<View>('sign_in_cancel'),
   signOut: () => invoke<View>('sign_out'),
   signInErrorPasted: (address: string) => invoke<View>('sign_in_error_pasted', { address }),
   signOutForget: () => invoke<View>('sign_out_forget'),
-  run: (operation: Operation) => invoke<View>('run_operation', { operation }),
-  startReauthorization: () => invoke<View>('start_reauthorization'),
+  // An operation of the playbook on screen, in that playbook's shape.
+  run: (operation: unknown) => invoke<View>('run_operation', { operation }),
   saveReport: () => invoke<View>('save_report'),
   copyReport: () => invoke<View>('copy_report'),
   openWizardLink: (link: string) => invoke<View>('open_wizard_link', { link }),

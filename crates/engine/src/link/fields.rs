@@ -110,8 +110,9 @@ pub struct LinkFields {
     pub language: Option<Language>,
     /// The support ticket.
     pub ticket: Option<TicketRef>,
-    /// The playbook's own fields, in canonical order.
-    #[serde(serialize_with = "extras_as_map")]
+    /// The playbook's own fields, in canonical order (beside the engine's when serialized, as
+    /// they stand in the link).
+    #[serde(flatten, serialize_with = "extras_as_map")]
     pub extras: Vec<(ExtraField, &'static str)>,
     /// When the link stops working, in seconds since the Unix epoch.
     pub expires: i64,

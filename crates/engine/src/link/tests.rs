@@ -98,7 +98,7 @@ fn a_link_without_a_playbook_opens_the_first_and_one_that_names_another_uses_its
             .unwrap();
     assert_eq!((second.fields.playbook, second.fields.step), (Some("second"), Some("audit")));
     // The second playbook has no data center field, and no install step.
-    for bad in [format!("&playbook=second&region=eu"), format!("&playbook=second&step=install")] {
+    for bad in ["&playbook=second&region=eu", "&playbook=second&step=install"] {
         assert!(
             check_str(&format!("reconnect://wizard?v=1&exp={exp}{bad}"), &TrustedIssuers::shipped()).is_err(),
             "{bad}"

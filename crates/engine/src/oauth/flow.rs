@@ -171,7 +171,37 @@ async fn oauth_post(
     path: &str,
     form: &[(&str, &str)],
 ) -> Result<String, Error> {
-    let response = http.post(server.join(path)).form(form).send().await.map_err(|e| Error::network(&e))?;
+    oauth_post_as(http, server, path, form, None).await
+}
+
+/// Revokes another session's token by its `DeleteToken` handle (`OauthToken.DeleteToken`),
+/// signed in as an admin, the way sfdx-hardis does (`hardis:org:diagnose:unsecure-connected-apps`).
+/// A handle Salesforce no longer knows (`invalid_token`) is revoked already.
+pub async fn revoke_handle(
+    http: &reqwest::Client,
+    instance: &InstanceUrl,
+    bearer: &Secret,
+    handle: &Secret,
+) -> Result<(), Error> {
+    match oauth_post_as(http, instance, "/services/oauth2/revoke", &[("token", handle.expose())], Some(bearer)).await {
+        Ok(_) => Ok(()),
+        Err(Error::OAuth { error, .. }) if error == "invalid_token" => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+async fn oauth_post_as(
+    http: &reqwest::Client,
+    server: &InstanceUrl,
+    path: &str,
+    form: &[(&str, &str)],
+    bearer: Option<&Secret>,
+) -> Result<String, Error> {
+    let mut request = http.post(server.join(path)).form(form);
+    if let Some(b) = bearer {
+        request = request.bearer_auth(b.expose());
+    }
+    let response = request.send().await.map_err(|e| Error::network(&e))?;
     let status = response.status();
     let text = response.text().await.map_err(|e| Error::network(&e))?;
     if status.is_success() {
@@ -184,6 +214,20 @@ async fn oauth_post(
     }
     if let Some(e) = crate::salesforce::client::rest_error(&text) {
         return Err(e);
+    }
+    // The revoke endpoint answers errors form-encoded (`revoke-error-unsupported-token-type`),
+    // or as a bare code in plain text (`revoke-error-404-bad-id`).
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(text.trim().as_bytes()).into_owned().collect();
+    if let Some((_, error)) = form.iter().find(|(k, _)| k == "error") {
+        let description = form.iter().find(|(k, _)| k == "error_description").map(|(_, v)| v.as_str());
+        return Err(Error::from_oauth_error(error, description.unwrap_or_default()));
+    }
+    let bare = text.trim();
+    if status.is_client_error()
+        && (1..=40).contains(&bare.len())
+        && bare.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(Error::OAuth { error: bare.to_string(), description: format!("HTTP {}", status.as_u16()) });
     }
     Err(if status.is_server_error() {
         Error::SalesforceUnavailable { status: status.as_u16() }

@@ -406,6 +406,14 @@ impl SalesforceClient {
     }
 
     /// POST JSON to a path under `/services/data/vNN.0/`; never retried unless `idempotent`.
+    /// Revokes another session's token by its `DeleteToken` handle, signed in as this
+    /// session.
+    pub async fn revoke_token_handle(&self, handle: &crate::secret::Secret) -> Result<(), Error> {
+        let token = self.tokens.lock().await.0.clone();
+        self.round_trips.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        crate::oauth::flow::revoke_handle(&self.http, &self.instance, &token, handle).await
+    }
+
     pub async fn post<T: DeserializeOwned>(&self, path: &str, body: &Value, idempotent: bool) -> Result<T, Error> {
         self.send_json(Method::POST, &format!("/services/data/v{}/{path}", self.version), Some(body), idempotent).await
     }

@@ -132,13 +132,9 @@ fn result(call: &Element) -> Result<(), Error> {
 }
 
 impl SalesforceClient {
-    /// Reads permission sets (`PermissionSet`) or profiles (`Profile`) by metadata name; names
-    /// that do not exist are left out.
-    pub async fn read_permission_metadata(
-        &self,
-        kind: MetadataKind,
-        names: &[String],
-    ) -> Result<Vec<PermissionMetadata>, Error> {
+    /// Reads components of a type by metadata name, as their `records` elements; names that
+    /// do not exist (empty `xsi:nil` records, not faults) are left out.
+    pub async fn read_metadata(&self, kind: MetadataKind, names: &[String]) -> Result<Vec<Element>, Error> {
         let mut out = Vec::new();
         for batch in names.chunks(READ_BATCH) {
             let names: String = batch.iter().map(|n| format!("<fullNames>{}</fullNames>", escape(n))).collect();
@@ -148,9 +144,66 @@ impl SalesforceClient {
             let result = call
                 .child("result")
                 .ok_or_else(|| Error::UnexpectedResponse { what: "readMetadata without a result".into() })?;
-            out.extend(result.all("records").filter(|r| !r.is_nil()).filter_map(PermissionMetadata::from_record));
+            out.extend(
+                result
+                    .all("records")
+                    .filter(|r| !r.is_nil() && r.text_of("fullName").is_some_and(|n| !n.is_empty()))
+                    .cloned(),
+            );
         }
         Ok(out)
+    }
+
+    /// Reads permission sets (`PermissionSet`) or profiles (`Profile`) by metadata name; names
+    /// that do not exist are left out.
+    pub async fn read_permission_metadata(
+        &self,
+        kind: MetadataKind,
+        names: &[String],
+    ) -> Result<Vec<PermissionMetadata>, Error> {
+        Ok(self.read_metadata(kind, names).await?.iter().filter_map(PermissionMetadata::from_record).collect())
+    }
+
+    /// Reads profiles' Login IP Ranges by metadata name; profiles that do not exist are left
+    /// out.
+    pub async fn read_profile_ranges(&self, names: &[String]) -> Result<Vec<ProfileRanges>, Error> {
+        Ok(self
+            .read_metadata(MetadataKind::Profile, names)
+            .await?
+            .iter()
+            .filter_map(ProfileRanges::from_record)
+            .collect())
+    }
+
+    /// Sets a profile's Login IP Ranges (`updateMetadata` of `fullName` and `loginIpRanges`
+    /// only). Whether Salesforce replaces the whole list this way is not documented: read the
+    /// profile back to know.
+    pub async fn update_profile_ranges(&self, full_name: &str, ranges: &[LoginIpRange]) -> Result<(), Error> {
+        let xml = format!(
+            r#"<metadata xsi:type="Profile"><fullName>{}</fullName>{}</metadata>"#,
+            escape(full_name),
+            ranges_xml(ranges)
+        );
+        let answer = self.metadata_call(&format!("<updateMetadata>{xml}</updateMetadata>"), false).await?;
+        result(response_body(&answer)?)
+    }
+
+    /// Creates a custom profile (never retried: a second create of the same name fails rather
+    /// than doubling it).
+    pub async fn create_profile(&self, spec: &ProfileSpec) -> Result<(), Error> {
+        let answer = self.metadata_call(&format!("<createMetadata>{}</createMetadata>", spec.xml()), false).await?;
+        result(response_body(&answer)?)
+    }
+
+    /// Deletes a component by metadata name.
+    pub async fn delete_metadata(&self, kind: MetadataKind, full_name: &str) -> Result<(), Error> {
+        let body = format!(
+            "<deleteMetadata><type>{}</type><fullNames>{}</fullNames></deleteMetadata>",
+            kind.type_name(),
+            escape(full_name)
+        );
+        let answer = self.metadata_call(&body, false).await?;
+        result(response_body(&answer)?)
     }
 
     /// Lists the components of a type with their ids (for profiles: record id to metadata name).
@@ -192,14 +245,123 @@ pub enum MetadataKind {
     PermissionSet,
     /// `Profile`.
     Profile,
+    /// `ConnectedApp`.
+    ConnectedApp,
 }
 
 impl MetadataKind {
-    fn type_name(self) -> &'static str {
+    /// The type's name in the Metadata API.
+    pub fn type_name(self) -> &'static str {
         match self {
             MetadataKind::PermissionSet => "PermissionSet",
             MetadataKind::Profile => "Profile",
+            MetadataKind::ConnectedApp => "ConnectedApp",
         }
+    }
+}
+
+/// One of a profile's Login IP Ranges (`ProfileLoginIpRange` in the Metadata API).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct LoginIpRange {
+    /// The first address.
+    pub start: String,
+    /// The last address.
+    pub end: String,
+    /// Why it is there.
+    pub description: Option<String>,
+}
+
+/// A profile's Login IP Ranges as readMetadata gives them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProfileRanges {
+    /// The profile's metadata name.
+    pub full_name: String,
+    /// Its user license.
+    pub user_license: Option<String>,
+    /// Its ranges.
+    pub ranges: Vec<LoginIpRange>,
+    /// Its user permissions.
+    pub user_permissions: Vec<UserPermission>,
+}
+
+impl ProfileRanges {
+    fn from_record(record: &Element) -> Option<ProfileRanges> {
+        let full_name = record.text_of("fullName").filter(|n| !n.is_empty())?.to_string();
+        let ranges = record
+            .all("loginIpRanges")
+            .filter_map(|r| {
+                Some(LoginIpRange {
+                    start: r.text_of("startAddress")?.to_string(),
+                    end: r.text_of("endAddress")?.to_string(),
+                    description: r.text_of("description").map(str::to_string),
+                })
+            })
+            .collect();
+        let permissions = PermissionMetadata::from_record(record).map(|p| p.user_permissions).unwrap_or_default();
+        Some(ProfileRanges {
+            full_name,
+            user_license: record.text_of("userLicense").map(str::to_string),
+            ranges,
+            user_permissions: permissions,
+        })
+    }
+}
+
+/// `loginIpRanges` elements, children in the WSDL's order (description, endAddress,
+/// startAddress).
+fn ranges_xml(ranges: &[LoginIpRange]) -> String {
+    ranges
+        .iter()
+        .map(|r| {
+            format!(
+                "<loginIpRanges>{}<endAddress>{}</endAddress><startAddress>{}</startAddress></loginIpRanges>",
+                r.description
+                    .as_deref()
+                    .map(|d| format!("<description>{}</description>", escape(d)))
+                    .unwrap_or_default(),
+                escape(&r.end),
+                escape(&r.start)
+            )
+        })
+        .collect()
+}
+
+/// A custom profile to create through the Metadata API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProfileSpec {
+    /// Its name.
+    pub full_name: String,
+    /// Its description.
+    pub description: String,
+    /// Its user license (the same as the profile it copies).
+    pub user_license: String,
+    /// Its Login IP Ranges.
+    pub ranges: Vec<LoginIpRange>,
+    /// Its user permissions.
+    pub user_permissions: Vec<UserPermission>,
+}
+
+impl ProfileSpec {
+    /// The `metadata` element, its children in the WSDL's order.
+    fn xml(&self) -> String {
+        let permissions: String = self
+            .user_permissions
+            .iter()
+            .map(|p| {
+                format!(
+                    "<userPermissions><enabled>{}</enabled><name>{}</name></userPermissions>",
+                    p.enabled,
+                    escape(&p.name)
+                )
+            })
+            .collect();
+        format!(
+            r#"<metadata xsi:type="Profile"><fullName>{}</fullName><custom>true</custom><description>{}</description>{}<userLicense>{}</userLicense>{permissions}</metadata>"#,
+            escape(&self.full_name),
+            escape(&self.description),
+            ranges_xml(&self.ranges),
+            escape(&self.user_license)
+        )
     }
 }
 

@@ -189,6 +189,7 @@ impl From<RegionAnswer> for RegionAnswerFile {
 /// What the admin answers on the playbook's own steps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export_to = "gainsight/")]
+#[ts(rename = "Answer")]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Intent {
     /// Pick what stopped working.

@@ -48,4 +48,8 @@ settings_fix: SettingsFix | null,
 /**
  * The last sign-out was not confirmed by the org: offer to remove the tokens anyway.
  */
-sign_out_failed: boolean, };
+sign_out_failed: boolean, 
+/**
+ * Whether the playbook can go on without signing in.
+ */
+can_skip: boolean, };

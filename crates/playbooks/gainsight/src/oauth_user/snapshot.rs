@@ -171,13 +171,7 @@ impl MetadataGrants {
             MetadataGrants::Read { components, groups } => {
                 let mut parts: Vec<String> = components
                     .iter()
-                    .map(|(kind, m)| {
-                        let kind = match kind {
-                            MetadataKind::Profile => "Profile",
-                            MetadataKind::PermissionSet => "PermissionSet",
-                        };
-                        format!("{kind} {}: {name} = {}", m.full_name, m.grants(name))
-                    })
+                    .map(|(kind, m)| format!("{} {}: {name} = {}", kind.type_name(), m.full_name, m.grants(name)))
                     .collect();
                 if *groups > 0 {
                     parts.push(format!("{groups} permission set group(s) not read"));

@@ -116,7 +116,7 @@ pub(crate) fn install_screen(
             })
             .collect();
         ordered.sort_by_key(|v| !v.recommended);
-        LinksView {
+        Box::new(LinksView {
             package_name: links.package_name,
             connected_app: links.connected_app,
             package_version_id: links.package_version_id,
@@ -128,7 +128,7 @@ pub(crate) fn install_screen(
             links: ordered,
             why: links.why.get(l).to_string(),
             notes: links.notes.iter().map(|n| n.get(l).to_string()).collect(),
-        }
+        })
     });
     Screen::Install {
         package: package_card(catalog, use_case, l),

@@ -36,7 +36,7 @@ pub enum Screen {
         /// The package.
         package: PackageCard,
         /// The install links, when the package can be installed by link.
-        links: Option<LinksView>,
+        links: Option<Box<LinksView>>,
         /// Why there is no link, when there is none.
         no_link_reason: Option<String>,
         /// Facts that are not confirmed and matter here.

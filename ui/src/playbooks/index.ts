@@ -1,0 +1,5 @@
+// The playbooks' screens by id: one line per playbook, as in the engine's registry.
+import type { PlaybookUi } from './types';
+import { gainsight } from './gainsight';
+
+export const playbooks: Record<string, PlaybookUi> = { gainsight };
