@@ -6,9 +6,11 @@
 mod api_access;
 mod connected_apps;
 mod gainsight;
+mod generate;
 mod html;
 mod install;
 mod install_page;
+mod login_history;
 mod metadata_api;
 mod oauth;
 mod oauth_token;
@@ -189,6 +191,8 @@ pub(crate) struct Org {
     pub tokens: oauth::Tokens,
     pub gainsight: gainsight::Tenant,
     pub cursors: HashMap<String, Vec<serde_json::Value>>,
+    pub log_files: HashMap<String, String>,
+    pub connected_apps: Vec<scenario::ConnectedAppMetadata>,
     pub api_requests: u64,
     pub rng: u64,
 }
@@ -216,7 +220,7 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
         return Err(StartError::NotLoopback(config.addr));
     }
     let scenario = Scenario::named(&config.scenario).map_err(StartError::Scenario)?;
-    let store = scenario.store().map_err(StartError::Scenario)?;
+    let (store, extras) = scenario.org_data(time::now_ms()).map_err(StartError::Scenario)?;
     let listener =
         TcpListener::bind(config.addr).await.map_err(|source| StartError::Listen { addr: config.addr, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.addr, source })?;
@@ -231,6 +235,8 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
         tokens: oauth::Tokens::default(),
         gainsight: gainsight::Tenant::default(),
         cursors: HashMap::new(),
+        log_files: extras.log_files,
+        connected_apps: extras.connected_apps,
         api_requests: 0,
         rng: 0x9E37_79B9_7F4A_7C15,
     }));

@@ -92,15 +92,26 @@ async fn call(State(state): State<Shared>, Path(_version): Path<String>, body: B
         }
         "createMetadata" | "updateMetadata" => {
             let create = request.name == "createMetadata";
-            let results: String = request.all("metadata").map(|m| save(&mut org, &caller, m, create)).collect();
+            let results: String = request
+                .all("metadata")
+                .map(|m| match m.attribute("type") {
+                    Some("Profile") => save_profile(&mut org, &caller, m, create),
+                    _ => save(&mut org, &caller, m, create),
+                })
+                .collect();
             answer(format!("<{0}Response>{results}</{0}Response>", request.name))
+        }
+        "deleteMetadata" => {
+            let names: Vec<String> = request.all("fullNames").map(|n| n.text.trim().to_string()).collect();
+            let results: String = names.iter().map(|n| delete_profile(&mut org, &caller, &kind, n)).collect();
+            answer(format!("<deleteMetadataResponse>{results}</deleteMetadataResponse>"))
         }
         other => fault("INVALID_OPERATION", &format!("No operation available for request {other}")),
     }
 }
 
 fn type_supported(kind: &str) -> bool {
-    matches!(kind, "PermissionSet" | "Profile")
+    matches!(kind, "PermissionSet" | "Profile" | "ConnectedApp")
 }
 
 /// readMetadata: one record per name, `xsi:nil` where the name does not exist.
@@ -110,10 +121,11 @@ fn read(org: &Org, kind: &str, names: &[String]) -> Response {
     }
     let records: String = names
         .iter()
-        .map(|name| match component(org, kind, name) {
-            Some(set) => record_xml(org, kind, name, &set),
-            None => r#"<records xsi:nil="true"/>"#.to_string(),
+        .map(|name| match kind {
+            "ConnectedApp" => connected_app_xml(org, name),
+            _ => component(org, kind, name).map(|set| record_xml(org, kind, name, &set)),
         })
+        .map(|r| r.unwrap_or_else(|| r#"<records xsi:nil="true"/>"#.to_string()))
         .collect();
     answer(format!("<readMetadataResponse><result>{records}</result></readMetadataResponse>"))
 }
@@ -168,16 +180,46 @@ fn record_xml(org: &Org, kind: &str, name: &str, set: &Record) -> String {
             set.get("HasActivationRequired") == Some(&Value::Bool(true)),
             text("Label").unwrap_or_default()
         ));
-    } else {
-        fields.push_str("<custom>false</custom>");
+        return format!(r#"<records xsi:type="{kind}">{fields}{permissions}</records>"#);
     }
+    // A profile: the WSDL's order is custom, loginIpRanges, userLicense, userPermissions.
+    let profile = set.get("ProfileId").and_then(Value::as_str).unwrap_or_default();
+    let custom = org.store.get("Profile", profile).is_some_and(|p| p.get("UserType") == Some(&json!("Custom")));
+    fields.push_str(&format!("<custom>{custom}</custom>"));
+    for r in ranges_of(org, profile) {
+        let description =
+            r["Description"].as_str().map(|d| format!("<description>{}</description>", escape(d))).unwrap_or_default();
+        fields.push_str(&format!(
+            "<loginIpRanges>{description}<endAddress>{}</endAddress><startAddress>{}</startAddress></loginIpRanges>",
+            escape(r["EndAddress"].as_str().unwrap_or_default()),
+            escape(r["StartAddress"].as_str().unwrap_or_default())
+        ));
+    }
+    fields.push_str("<userLicense>Salesforce</userLicense>");
     format!(r#"<records xsi:type="{kind}">{fields}{permissions}</records>"#)
+}
+
+/// A profile's Login IP Ranges, as the org keeps them (`ProfileLoginIpRange` rows).
+fn ranges_of(org: &Org, profile: &str) -> Vec<Record> {
+    org.store.all("ProfileLoginIpRange").iter().filter(|r| same_id(&r["ProfileId"], profile)).cloned().collect()
+}
+
+/// A connected app local to the org, as readMetadata gives it.
+fn connected_app_xml(org: &Org, name: &str) -> Option<String> {
+    let app = org.connected_apps.iter().find(|a| a.full_name.eq_ignore_ascii_case(name))?;
+    Some(format!(
+        r#"<records xsi:type="ConnectedApp"><fullName>{}</fullName><label>{}</label><oauthPolicy><ipRelaxation>{}</ipRelaxation><refreshTokenPolicy>infinite</refreshTokenPolicy></oauthPolicy></records>"#,
+        escape(&app.full_name),
+        escape(&app.label),
+        escape(&app.ip_relaxation)
+    ))
 }
 
 /// listMetadata: `FileProperties` per component.
 fn list(org: &Org, kind: &str) -> Response {
     let rows: Vec<(String, String)> = match kind {
         "Profile" => profiles(org),
+        "ConnectedApp" => org.connected_apps.iter().map(|a| (a.id.clone(), a.full_name.clone())).collect(),
         "PermissionSet" => org
             .store
             .all("PermissionSet")
@@ -189,8 +231,11 @@ fn list(org: &Org, kind: &str) -> Response {
             .collect(),
         _ => return fault("INVALID_TYPE", "This type of metadata is not available for this organization"),
     };
-    let folder = if kind == "Profile" { "profiles" } else { "permissionsets" };
-    let suffix = if kind == "Profile" { "profile" } else { "permissionset" };
+    let (folder, suffix) = match kind {
+        "Profile" => ("profiles", "profile"),
+        "ConnectedApp" => ("connectedApps", "connectedApp"),
+        _ => ("permissionsets", "permissionset"),
+    };
     let results: String = rows
         .iter()
         .map(|(id, name)| {
@@ -284,4 +329,152 @@ fn save(org: &mut Org, caller: &str, metadata: &Element, create: bool) -> String
         org.store.grant_user_permission(&id, &name, enabled);
     }
     result(None)
+}
+
+fn save_result(full_name: &str, error: Option<(&str, String)>) -> String {
+    match error {
+        None => format!("<result><fullName>{}</fullName><success>true</success></result>", escape(full_name)),
+        Some((code, message)) => format!(
+            "<result><errors><message>{}</message><statusCode>{code}</statusCode></errors><fullName>{}</fullName><success>false</success></result>",
+            escape(&message),
+            escape(full_name)
+        ),
+    }
+}
+
+/// createMetadata or updateMetadata of a profile. An update sets the Login IP Ranges to the
+/// ones sent (none sent: none left). Whether Salesforce's `updateMetadata` replaces the whole
+/// list like this is not documented; the client reads the profile back to know. A create makes
+/// a custom profile with its own permission set holding the permissions sent.
+fn save_profile(org: &mut Org, caller: &str, metadata: &Element, create: bool) -> String {
+    let full_name = metadata.text_of("fullName").unwrap_or_default().to_string();
+    if !has_permission(&org.store, caller, "ManageUsers") {
+        return save_result(
+            &full_name,
+            Some(("INSUFFICIENT_ACCESS", "insufficient access rights on cross-reference id".into())),
+        );
+    }
+    let ranges: Vec<(String, String, Option<String>)> = metadata
+        .all("loginIpRanges")
+        .map(|r| {
+            (
+                r.text_of("startAddress").unwrap_or_default().to_string(),
+                r.text_of("endAddress").unwrap_or_default().to_string(),
+                r.text_of("description").map(str::to_string),
+            )
+        })
+        .collect();
+    if ranges.iter().any(|(s, e, _)| s.parse::<std::net::IpAddr>().is_err() || e.parse::<std::net::IpAddr>().is_err()) {
+        return save_result(
+            &full_name,
+            Some(("FIELD_INTEGRITY_EXCEPTION", "Login IP Range: not an IP address".into())),
+        );
+    }
+    let existing = profiles(org).into_iter().find(|(_, n)| n.eq_ignore_ascii_case(&full_name)).map(|(id, _)| id);
+    let profile = match (create, existing) {
+        (true, Some(_)) => {
+            return save_result(
+                &full_name,
+                Some(("DUPLICATE_DEVELOPER_NAME", format!("A profile named {full_name} already exists"))),
+            )
+        }
+        (false, None) => {
+            return save_result(
+                &full_name,
+                Some((
+                    "INVALID_CROSS_REFERENCE_KEY",
+                    format!("In field: fullName - no Profile named {full_name} found"),
+                )),
+            )
+        }
+        (false, Some(id)) => id,
+        (true, None) => {
+            let id = org.store.new_record_id("Profile");
+            org.store.put(
+                "Profile",
+                record(vec![("Id", json!(id)), ("Name", json!(full_name)), ("UserType", json!("Custom"))]),
+            );
+            let set = org.store.new_record_id("PermissionSet");
+            let mut fields = Map::new();
+            for (k, v) in [
+                ("Id", json!(set)),
+                ("Name", json!(format!("X{}", &id[..15]))),
+                ("Label", json!(full_name)),
+                ("IsOwnedByProfile", json!(true)),
+                ("ProfileId", json!(id)),
+            ] {
+                fields.insert(k.to_string(), v);
+            }
+            org.store.put("PermissionSet", fields);
+            for p in metadata.all("userPermissions").filter(|p| p.text_of("enabled") == Some("true")) {
+                let name = p.text_of("name").unwrap_or_default();
+                if known_permission(org, name) {
+                    org.store.grant_user_permission(&set, name, true);
+                }
+            }
+            id
+        }
+    };
+    for r in ranges_of(org, &profile) {
+        org.store.remove("ProfileLoginIpRange", r["Id"].as_str().unwrap_or_default());
+    }
+    for (start, end, description) in ranges {
+        let id = org.store.new_record_id("ProfileLoginIpRange");
+        org.store.put(
+            "ProfileLoginIpRange",
+            record(vec![
+                ("Id", json!(id)),
+                ("ProfileId", json!(profile)),
+                ("StartAddress", json!(start)),
+                ("EndAddress", json!(end)),
+                ("Description", description.map(Value::from).unwrap_or(Value::Null)),
+            ]),
+        );
+    }
+    save_result(&full_name, None)
+}
+
+fn record(pairs: Vec<(&str, Value)>) -> Record {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// deleteMetadata of a profile: refused while users are on it, as Salesforce does.
+fn delete_profile(org: &mut Org, caller: &str, kind: &str, full_name: &str) -> String {
+    if kind != "Profile" {
+        return save_result(full_name, Some(("INVALID_TYPE", format!("{kind} cannot be deleted in the practice org"))));
+    }
+    if !has_permission(&org.store, caller, "ManageUsers") {
+        return save_result(
+            full_name,
+            Some(("INSUFFICIENT_ACCESS", "insufficient access rights on cross-reference id".into())),
+        );
+    }
+    let Some(id) = profiles(org).into_iter().find(|(_, n)| n.eq_ignore_ascii_case(full_name)).map(|(id, _)| id) else {
+        return save_result(
+            full_name,
+            Some(("INVALID_CROSS_REFERENCE_KEY", format!("no Profile named {full_name} found"))),
+        );
+    };
+    if org.store.all("User").iter().any(|u| same_id(&u["ProfileId"], &id)) {
+        // No recording of this refusal was found; the client reads only `success`.
+        return save_result(
+            full_name,
+            Some(("DELETE_FAILED", "Cannot delete a profile that users are assigned to".into())),
+        );
+    }
+    for r in ranges_of(org, &id) {
+        org.store.remove("ProfileLoginIpRange", r["Id"].as_str().unwrap_or_default());
+    }
+    let sets: Vec<String> = org
+        .store
+        .all("PermissionSet")
+        .iter()
+        .filter(|s| s["IsOwnedByProfile"] == true && same_id(&s["ProfileId"], &id))
+        .filter_map(|s| s["Id"].as_str().map(str::to_string))
+        .collect();
+    for s in sets {
+        org.store.remove("PermissionSet", &s);
+    }
+    org.store.remove("Profile", &id);
+    save_result(full_name, None)
 }

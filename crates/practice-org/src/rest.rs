@@ -71,7 +71,11 @@ async fn api(
         }
     };
     org.catch_up();
+    let csv = rest.ends_with("/LogFile");
     match dispatch(&mut org, &caller, &method, &rest, &params, body) {
+        Ok((status, Value::String(text))) if csv => {
+            (status, [(axum::http::header::CONTENT_TYPE, "text/csv")], text).into_response()
+        }
         Ok((status, Value::Null)) => status.into_response(),
         Ok((status, v)) => (status, Json(v)).into_response(),
         Err(e) => e.into_response(),
@@ -118,6 +122,7 @@ fn dispatch(
         ["sobjects", object, ..] if org.store.schema().object(object, api).is_err() => Err(SfError::not_found()),
         ["sobjects", object, "describe"] if get => describe(org, object, api, &version),
         ["sobjects", object] if method == Method::POST => create(org, caller, object, api, body),
+        ["sobjects", "EventLogFile", id, "LogFile"] if get && api == Api::Data => log_file(org, id),
         ["sobjects", object, id] if get => read(org, object, id, api, &version, params.get("fields")),
         ["sobjects", object, id] if method == Method::PATCH => update(org, caller, object, id, api, body),
         ["sobjects", object, id] if method == Method::DELETE => {
@@ -129,6 +134,13 @@ fn dispatch(
         ["composite"] if method == Method::POST && api == Api::Data => composite(org, caller, body),
         _ => Err(SfError::not_found()),
     }
+}
+
+/// An event log file's content: CSV, as the recorded downloads are
+/// (`corpus/salesforce/query-eventlogfile-logfile-csv.json`).
+fn log_file(org: &Org, id: &str) -> Result<(StatusCode, Value), SfError> {
+    let csv = org.log_files.get(&id[..id.len().min(15)]).ok_or_else(SfError::not_found)?;
+    Ok((StatusCode::OK, Value::String(csv.clone())))
 }
 
 fn resources(version: &str) -> Value {
@@ -165,6 +177,10 @@ fn page(org: &mut Org, mut rows: Vec<Value>, api: Api, version: &str, total: usi
 fn query(org: &mut Org, q: &str, api: Api, version: &str) -> Result<(StatusCode, Value), SfError> {
     let parsed = parse(q).map_err(|e| SfError::malformed(e.0))?;
     let rows = org.store.query(&parsed, api, version)?;
+    if parsed.select.contains(&SelectItem::Count) {
+        // The number of rows in `totalSize` and no records (the SOQL reference's `COUNT()`).
+        return Ok((StatusCode::OK, json!({ "totalSize": rows.len(), "done": true, "records": [] })));
+    }
     let (object, _) = org.store.schema().object(&parsed.from, api)?;
     let object = object.to_string();
     let total = rows.len();
@@ -211,7 +227,7 @@ fn column(item: &SelectItem) -> Option<Value> {
             }
             Some(col)
         }
-        SelectItem::StandardFields => None,
+        SelectItem::StandardFields | SelectItem::Count => None,
         SelectItem::Children(child) => {
             Some(entry(&child.from, true, child.select.iter().filter_map(column).collect(), Value::Null))
         }
@@ -235,7 +251,7 @@ fn global_describe(org: &Org, api: Api, version: &str) -> Value {
         .schema()
         .objects
         .iter()
-        .filter(|(_, d)| d.apis.contains(&api))
+        .filter(|(_, d)| d.apis.contains(&api) && !d.hidden)
         .map(|(name, d)| {
             let writable = !d.read_only && !d.update_only;
             let base = format!("/services/data/v{version}/sobjects/{name}");

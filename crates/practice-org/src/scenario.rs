@@ -16,6 +16,8 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("install-fails", include_str!("../data/scenarios/install-fails.json")),
     ("production-us-revoked-field", include_str!("../data/scenarios/production-us-revoked-field.json")),
     ("integration-user-frozen", include_str!("../data/scenarios/integration-user-frozen.json")),
+    ("hardening-large", include_str!("../data/scenarios/hardening-large.json")),
+    ("hardening-small", include_str!("../data/scenarios/hardening-small.json")),
 ];
 
 /// The scenario a newcomer starts with.
@@ -111,6 +113,37 @@ pub struct Scenario {
     /// Fields this org has beyond the recorded describes, by object.
     #[serde(default)]
     pub describe_adds: BTreeMap<String, Vec<AddedField>>,
+    /// Objects this org's API does not have (kept for the Metadata API where it reads them).
+    #[serde(default)]
+    pub hidden_objects: Vec<String>,
+    /// Fields this org lets a WHERE clause name although the schema says not, by object.
+    #[serde(default)]
+    pub filterable: BTreeMap<String, Vec<String>>,
+    /// Bulk data made at start.
+    #[serde(default)]
+    pub generate: Option<crate::generate::GenerateDef>,
+}
+
+/// What a scenario's org holds beside its records.
+#[derive(Debug, Default)]
+pub struct Extras {
+    /// Event log files' contents by id (15 characters).
+    pub log_files: std::collections::HashMap<String, String>,
+    /// Connected apps local to the org, as the Metadata API reads them.
+    pub connected_apps: Vec<ConnectedAppMetadata>,
+}
+
+/// A connected app local to the org, as the Metadata API reads it.
+#[derive(Debug, Clone)]
+pub struct ConnectedAppMetadata {
+    /// Its `ConnectedApplication` id.
+    pub id: String,
+    /// Its metadata name.
+    pub full_name: String,
+    /// Its label (the `ConnectedApplication` name).
+    pub label: String,
+    /// `oauthPolicy.ipRelaxation`.
+    pub ip_relaxation: String,
 }
 
 impl Scenario {
@@ -136,7 +169,19 @@ impl Scenario {
     /// The scenario's records in a fresh store, over the recorded schema with this org's own
     /// added fields.
     pub fn store(&self) -> Result<Store, String> {
+        self.org_data(crate::time::now_ms()).map(|(store, _)| store)
+    }
+
+    /// The scenario's records and bulk data, with times of generated data relative to `now_ms`.
+    pub fn org_data(&self, now_ms: i64) -> Result<(Store, Extras), String> {
         let mut schema = Schema::shipped();
+        for name in &self.hidden_objects {
+            schema.def_mut(name).ok_or_else(|| format!("hidden_objects: no object {name}"))?.hidden = true;
+        }
+        for (object, fields) in &self.filterable {
+            let def = schema.def_mut(object).ok_or_else(|| format!("filterable: no object {object}"))?;
+            def.unfilterable.retain(|f| !fields.contains(f));
+        }
         for (object, fields) in &self.describe_adds {
             let def = schema.objects.get_mut(object).ok_or_else(|| format!("describe_adds: no object {object}"))?;
             for f in fields {
@@ -152,7 +197,11 @@ impl Scenario {
                 store.grant_user_permission(set, name, true);
             }
         }
-        Ok(store)
+        let mut extras = Extras::default();
+        if let Some(g) = &self.generate {
+            extras = crate::generate::apply(g, &mut store, now_ms)?;
+        }
+        Ok((store, extras))
     }
 
     /// A profile's metadata name: the scenario's, else its label.

@@ -46,6 +46,13 @@ impl SfError {
         Self::new(400, "INVALID_FIELD", format!("No such column '{field}' on entity '{object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names."))
     }
 
+    /// A field a WHERE clause may not name. The wording follows a public report of the same
+    /// answer for `LoginHistory.Status` ("field 'Status' can not be filtered in a query call");
+    /// which `LoginHistory` fields Salesforce refuses is documented only in part.
+    pub fn not_filterable(field: &str) -> Self {
+        Self::new(400, "INVALID_FIELD", format!("field '{field}' can not be filtered in a query call"))
+    }
+
     /// Unknown field in a create or an update.
     pub fn invalid_field_write(field: &str, object: &str) -> Self {
         Self::new(400, "INVALID_FIELD", format!("No such column '{field}' on sobject of type {object}"))

@@ -30,6 +30,8 @@ pub enum SelectItem {
     StandardFields,
     /// A child relationship sub-select.
     Children(Box<Query>),
+    /// `count()`: the answer is the number of rows, in `totalSize`, with no records.
+    Count,
 }
 
 /// A filter condition.
@@ -266,6 +268,12 @@ impl Parser {
                 let sub = self.query()?;
                 self.expect_sym(")")?;
                 select.push(SelectItem::Children(Box::new(sub)));
+            } else if self.keyword("COUNT")
+                && matches!(self.toks.get(self.pos + 1), Some(Tok::Sym("(")))
+                && matches!(self.toks.get(self.pos + 2), Some(Tok::Sym(")")))
+            {
+                self.pos += 3;
+                select.push(SelectItem::Count);
             } else if self.keyword("FIELDS") && matches!(self.toks.get(self.pos + 1), Some(Tok::Sym("("))) {
                 self.pos += 2;
                 // FIELDS(ALL) and FIELDS(CUSTOM) would add nothing here: the practice org's

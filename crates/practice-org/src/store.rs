@@ -59,6 +59,12 @@ pub struct ObjectDef {
     /// Fields only the org sets: describe says neither createable nor updateable.
     #[serde(default)]
     pub system_fields: Vec<String>,
+    /// Fields a WHERE clause may not name (Salesforce answers "can not be filtered").
+    #[serde(default)]
+    pub unfilterable: Vec<String>,
+    /// Kept but not served: the scenario's org has no such object in its API.
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 /// A create or an update, which describe allows field by field.
@@ -145,9 +151,14 @@ impl Schema {
     pub fn object(&self, name: &str, api: Api) -> Result<(&str, &ObjectDef), SfError> {
         self.objects
             .iter()
-            .find(|(n, d)| n.eq_ignore_ascii_case(name) && d.apis.contains(&api))
+            .find(|(n, d)| n.eq_ignore_ascii_case(name) && d.apis.contains(&api) && !d.hidden)
             .map(|(n, d)| (n.as_str(), d))
             .ok_or_else(|| SfError::invalid_type(name))
+    }
+
+    /// An object's definition, served or not.
+    pub fn def_mut(&mut self, name: &str) -> Option<&mut ObjectDef> {
+        self.objects.get_mut(name)
     }
 
     fn def(&self, name: &str) -> &ObjectDef {
@@ -178,13 +189,32 @@ pub struct Store {
     /// User permissions of permission sets (by 18-character id) that this org has no
     /// PermissionSet field for: only the Metadata API sees and sets them.
     metadata_permissions: HashMap<String, std::collections::BTreeSet<String>>,
+    /// Objects whose rows are too many to keep as records (`LoginHistory`): kept compact,
+    /// made into records only for the time range a query asks for.
+    generated: HashMap<String, std::sync::Arc<dyn Generated>>,
+}
+
+/// Rows kept compact and made into records on demand, sorted by a datetime field.
+pub trait Generated: std::fmt::Debug + Send + Sync {
+    /// The datetime field the rows are sorted by.
+    fn time_field(&self) -> &'static str;
+    /// The records whose time is within `from..to` (milliseconds; `None` is open).
+    fn records(&self, from: Option<i64>, to: Option<i64>) -> Vec<Record>;
+    /// How many rows there are.
+    fn row_count(&self) -> usize;
 }
 
 impl Store {
     /// Builds the store from a scenario's records, normalizing every id to 18 characters and
     /// checking every field against the schema.
     pub fn new(schema: Schema, records: BTreeMap<String, Vec<Record>>) -> Result<Store, String> {
-        let mut store = Store { schema, records: HashMap::new(), next_id: 1, metadata_permissions: HashMap::new() };
+        let mut store = Store {
+            schema,
+            records: HashMap::new(),
+            next_id: 1,
+            metadata_permissions: HashMap::new(),
+            generated: HashMap::new(),
+        };
         for (object, rows) in records {
             let def = store.schema.objects.get(&object).ok_or_else(|| format!("unknown object {object}"))?.clone();
             let mut normalized = Vec::new();
@@ -210,8 +240,18 @@ impl Store {
         Ok(store)
     }
 
+    /// Serves `object`'s rows from a compact table.
+    pub fn set_generated(&mut self, object: &str, table: std::sync::Arc<dyn Generated>) {
+        self.generated.insert(object.to_string(), table);
+    }
+
+    /// How many rows `object` has, generated ones included.
+    pub fn count(&self, object: &str) -> usize {
+        self.generated.get(object).map(|g| g.row_count()).unwrap_or_else(|| self.all(object).len())
+    }
+
     /// Every user has a `UserLogin` row, as in a real org.
-    fn open_user_logins(&mut self) {
+    pub(crate) fn open_user_logins(&mut self) {
         if !self.schema.objects.contains_key("UserLogin") {
             return;
         }
@@ -447,8 +487,17 @@ impl Store {
         for (path, _) in &q.order {
             self.resolve(object, path)?;
         }
+        // A compact table makes records only for the time range the filter names.
+        let made: Vec<Record> = match self.generated.get(object) {
+            Some(g) => {
+                let (from, to) = q.filter.as_ref().map(|f| time_bounds(f, g.time_field())).unwrap_or((None, None));
+                g.records(from, to)
+            }
+            None => Vec::new(),
+        };
+        let source: &[Record] = if self.generated.contains_key(object) { &made } else { self.all(object) };
         let mut rows: Vec<&Record> = Vec::new();
-        for r in self.all(object) {
+        for r in source {
             if let Some((field, id)) = parent {
                 if r.get(field).and_then(Value::as_str) != Some(id) {
                     continue;
@@ -500,7 +549,11 @@ impl Store {
             }
             Cond::Not(a) => self.check_cond(object, a, api),
             Cond::Compare(p, _, _) | Cond::Like(p, _) | Cond::In(p, _, InList::Values(_)) => {
-                self.resolve(object, p).map(|_| ())
+                let (o, f) = self.resolve(object, p)?;
+                if self.schema.def(&o).unfilterable.iter().any(|u| u.eq_ignore_ascii_case(&f)) {
+                    return Err(SfError::not_filterable(&f));
+                }
+                Ok(())
             }
             Cond::In(p, _, InList::Query(sub)) => {
                 self.resolve(object, p)?;
@@ -589,6 +642,7 @@ impl Store {
                         out.insert(field.clone(), r.get(field).cloned().unwrap_or(Value::Null));
                     }
                 }
+                SelectItem::Count => {}
                 SelectItem::Children(sub) => {
                     let def = self.schema.def(object);
                     let (name, child) = canonical(&def.children, &sub.from)
@@ -650,6 +704,35 @@ impl Store {
 /// Fills the fields a row does not set: `false` for a boolean (Salesforce never answers null
 /// for one, `corpus/salesforce/describe-permissionset.json` marks them not nillable), null for
 /// anything else.
+/// The range a filter's top-level `AND`s put on a datetime field, in milliseconds: rows
+/// outside it can never match, so a compact table need not make them.
+fn time_bounds(c: &Cond, field: &str) -> (Option<i64>, Option<i64>) {
+    match c {
+        Cond::And(a, b) => {
+            let (a_from, a_to) = time_bounds(a, field);
+            let (b_from, b_to) = time_bounds(b, field);
+            (a_from.max(b_from).or(a_from).or(b_from), min_some(a_to, b_to))
+        }
+        Cond::Compare(p, op, Lit::DateTime(t)) if p.len() == 1 && p[0].eq_ignore_ascii_case(field) => {
+            let Some(ms) = time::parse_ms(t) else { return (None, None) };
+            match op {
+                Op::Ge | Op::Gt => (Some(ms), None),
+                Op::Le | Op::Lt => (None, Some(ms + 1)),
+                Op::Eq => (Some(ms), Some(ms + 1)),
+                Op::Ne => (None, None),
+            }
+        }
+        _ => (None, None),
+    }
+}
+
+fn min_some(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 fn fill_absent(def: &ObjectDef, row: &mut Record) {
     for (field, ty) in &def.fields {
         row.entry(field.clone()).or_insert(if ty == "boolean" { Value::Bool(false) } else { Value::Null });
