@@ -14,3 +14,4 @@ pub mod view;
 
 pub use reconnect_engine as engine;
 pub use reconnect_gainsight as gainsight;
+pub use reconnect_hardening as hardening;

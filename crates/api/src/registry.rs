@@ -5,7 +5,7 @@ use reconnect_engine::link::{Vocabularies, Vocabulary};
 use reconnect_engine::playbook::Registration;
 
 /// Every playbook, in the order the home screen lists them.
-pub const PLAYBOOKS: &[Registration] = &[reconnect_gainsight::REGISTRATION];
+pub const PLAYBOOKS: &[Registration] = &[reconnect_gainsight::REGISTRATION, reconnect_hardening::REGISTRATION];
 
 /// The playbooks' link vocabularies, in the same order.
 pub fn vocabularies() -> &'static [Vocabulary] {

@@ -34,6 +34,9 @@ fn export(dir: &Path) {
     reconnect_gainsight::screens::types::Screen::export_all_to(dir).unwrap();
     reconnect_gainsight::playbook::Intent::export_all_to(dir).unwrap();
     reconnect_gainsight::ops::Operation::export_all_to(dir).unwrap();
+    reconnect_hardening::screens::Screen::export_all_to(dir).unwrap();
+    reconnect_hardening::playbook::Intent::export_all_to(dir).unwrap();
+    reconnect_hardening::playbook::Operation::export_all_to(dir).unwrap();
 }
 
 #[test]

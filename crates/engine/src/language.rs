@@ -165,7 +165,10 @@ impl Locales {
         for file in rust_files(src_dir) {
             let src = std::fs::read_to_string(&file).unwrap_or_default();
             for literal in src.split('"').skip(1).step_by(2) {
+                // File names (`indicators.json`) share the look of a key.
+                let file_name = [".json", ".rs", ".csv", ".md", ".html"].iter().any(|x| literal.ends_with(x));
                 let is_key = literal.contains('.')
+                    && !file_name
                     && !literal.ends_with('.')
                     && literal.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
                     && literal.split('.').next().is_some_and(|p| prefixes.contains(p));
