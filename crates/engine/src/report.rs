@@ -270,7 +270,15 @@ impl Report {
 
 fn change_line(e: &Entry) -> Text {
     let event = text(&format!("report.event.{}", event_code(e.event)), &[]);
-    let line = |ev: &str| format!("{} — {ev} {} {} ({})", e.at, e.object, e.record.as_deref().unwrap_or("-"), e.by);
+    // The entry's key (an app and user, a record's name) says what changed without an id lookup.
+    let key: Vec<String> = e
+        .key
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+        .collect();
+    let key = if key.is_empty() { String::new() } else { format!(" [{}]", key.join(", ")) };
+    let line =
+        |ev: &str| format!("{} — {ev} {} {}{key} ({})", e.at, e.object, e.record.as_deref().unwrap_or("-"), e.by);
     Text { en: line(&event.en), ja: line(&event.ja) }
 }
 

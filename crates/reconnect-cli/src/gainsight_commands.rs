@@ -9,11 +9,10 @@ use std::process::ExitCode;
 
 use reconnect_api::engine::accounts::SessionRecord;
 use reconnect_api::engine::browser::{BrowserOpener, SystemBrowser};
-use reconnect_api::engine::check::{Check, CheckStatus};
+use reconnect_api::engine::check::CheckStatus;
 use reconnect_api::engine::clock::{Clock, SystemClock};
 use reconnect_api::engine::job::JobEnv;
 use reconnect_api::engine::keychain::OsKeychain;
-use reconnect_api::engine::progress::Progress;
 use reconnect_api::engine::secret::Secret;
 use reconnect_api::engine::timestamp::{now_ms, parse_since};
 use reconnect_api::engine::Error as EngineError;
@@ -28,9 +27,8 @@ use reconnect_api::gainsight::Error;
 use reconnect_api::system::job_env;
 use serde_json::json;
 
+use crate::job_output::{pass_or_fail, print_checks, print_json, show_progress, status_word, FAIL};
 use crate::output::{text, Out};
-
-const FAIL: u8 = 1;
 
 /// The signed-in org's record, the connected-app edition, and what jobs run with (progress to
 /// standard error).
@@ -40,58 +38,12 @@ struct Ctx {
     env: JobEnv,
 }
 
-fn show_progress(json_out: bool, language: reconnect_api::engine::language::Language) -> impl FnMut(Progress) + Send {
-    move |p| {
-        if json_out {
-            eprintln!("{}", json!(p));
-            return;
-        }
-        match p {
-            Progress::Requested { request } => {
-                eprintln!("{} ({request})", text("cli.install_requested", &[]).get(language))
-            }
-            Progress::Waiting { status, elapsed_secs, timeout_secs } => {
-                eprintln!("  … {status} {elapsed_secs}s / {timeout_secs}s")
-            }
-            Progress::Counting { what, done, total } => match total {
-                Some(t) => eprintln!("  … {what} {done} / {t}"),
-                None => eprintln!("  … {what} {done}"),
-            },
-        }
-    }
-}
-
 async fn ctx(out: &Out, region: Option<&str>) -> Result<Ctx, Error> {
     let region = region.map(str::parse::<Region>).transpose()?;
     let env = job_env(Box::new(show_progress(out.json, out.language)))?;
     let record = env.accounts.current()?.ok_or(EngineError::NotSignedIn)?;
     let edition = edition_for(Catalog::shipped(), &record, region)?;
     Ok(Ctx { record, edition, env })
-}
-
-fn status_word(out: &Out, s: CheckStatus) -> String {
-    s.label().get(out.language).to_string()
-}
-
-fn print_checks(out: &Out, checks: &[Check]) {
-    let l = out.language;
-    for c in checks {
-        println!("[{}] {}", status_word(out, c.status), c.title.get(l));
-        println!("    {}", c.explanation.get(l));
-        println!("    {}", c.evidence);
-    }
-}
-
-fn pass_or_fail(passed: bool) -> ExitCode {
-    if passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(FAIL)
-    }
-}
-
-fn print_json(value: serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(&value).expect("results serialize"));
 }
 
 pub async fn diagnose_user(out: &Out, username: &str, region: Option<&str>) -> ExitCode {

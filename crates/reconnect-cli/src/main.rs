@@ -3,6 +3,8 @@
 //! to do), 2 bad input, usage or an error that kept the answer from being found.
 
 mod gainsight_commands;
+mod hardening_commands;
+mod job_output;
 mod link_commands;
 mod output;
 mod session_commands;
@@ -12,8 +14,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use reconnect_api::engine::language::Language;
 
-/// Reconnect Gainsight CS and Salesforce: find the data center, the org and the right
-/// install link.
+/// Reconnect: what a SaaS-integration incident leaves behind in Salesforce. Reconnect
+/// Gainsight CS (detect … report), harden OAuth access (audit, ioc, revoke).
 #[derive(Parser)]
 #[command(
     name = "reconnect",
@@ -173,6 +175,43 @@ enum Command {
         #[arg(long)]
         region: Option<String>,
     },
+    /// Harden OAuth access: the token inventory by connected app, who may use each app,
+    /// the integration users (privileges, API Only, frozen, Login IP Ranges) and Health
+    /// Check. Exit 1 when anything needs a look.
+    Audit {
+        /// Days without use after which a token counts as stale (default 90).
+        #[arg(long, value_name = "N")]
+        unused_days: Option<u32>,
+    },
+    /// Search the published indicators of compromise (Salesloft Drift, Gainsight) in the
+    /// org's login history and, with Event Monitoring, its login and API event logs. Exit 1
+    /// on a hit.
+    Ioc {
+        /// From when: a date (2025-08-01), a datetime, or a time ago (90d); default: each
+        /// incident's first activity.
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// Revoke OAuth tokens of one connected app (optionally one user's, or those unused for
+    /// N days). It cannot be undone: the integration stops until someone authorizes it
+    /// again. Asks first on a terminal; elsewhere needs --yes.
+    Revoke {
+        /// The connected app's name, as the audit lists it.
+        #[arg(long)]
+        app: String,
+        /// Only this user's tokens (username).
+        #[arg(long)]
+        user: Option<String>,
+        /// Only tokens unused for at least N days (or never used).
+        #[arg(long, value_name = "N")]
+        unused_days: Option<u32>,
+        /// Show what would be revoked without revoking it (exit 1 when tokens match).
+        #[arg(long)]
+        dry_run: bool,
+        /// Revoke without asking (for scripts).
+        #[arg(long, conflicts_with = "dry_run")]
+        yes: bool,
+    },
     /// Wizard links: reconnect://wizard?… links that open the app at a step with answers
     /// filled in, optionally signed by a support desk.
     Link {
@@ -290,6 +329,12 @@ async fn main() -> ExitCode {
                 gainsight_key_stdin: false,
             });
             gainsight_commands::report(&out, &path, args, region.as_deref()).await
+        }
+        Command::Audit { unused_days } => hardening_commands::audit(&out, unused_days).await,
+        Command::Ioc { since } => hardening_commands::ioc(&out, since.as_deref()).await,
+        Command::Revoke { app, user, unused_days, dry_run, yes } => {
+            let args = hardening_commands::RevokeArgs { app, user, unused_days, dry_run, yes };
+            hardening_commands::revoke(&out, args).await
         }
         Command::Link { command } => match command {
             LinkCommand::Keygen { id, name, out: path, trust } => link_commands::keygen(&out, &id, &name, path, trust),

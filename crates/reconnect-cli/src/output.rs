@@ -24,7 +24,7 @@ pub fn text(key: &str, args: &[(&str, &str)]) -> Text {
 /// Exit code when an address is understood but names no org and no data center.
 const NOT_RECOGNIZED: u8 = 1;
 /// Exit code for bad input.
-const BAD_INPUT: u8 = 2;
+pub const BAD_INPUT: u8 = 2;
 
 /// Prints an error (what happened, what to do) and returns the bad-input exit code.
 pub fn fail(error: &dyn Explain, language: Language, json: bool) -> ExitCode {

@@ -2,166 +2,14 @@
 //! admin or a script runs them, against the real keychain (run under `make test`). Afterwards
 //! no token issued during the run may appear in any output, state file or temporary file.
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
+use common::*;
 use reconnect_api::engine::keychain::{OsKeychain, SecretStore};
 use serde_json::Value;
-
-/// The CLI keeps tokens under the system keychain's one service, and every practice org has the
-/// same org and user ids: tests that sign in take turns.
-static SIGNED_IN: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn take_turn() -> std::sync::MutexGuard<'static, ()> {
-    SIGNED_IN.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn reconnect(config: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_reconnect"));
-    c.env("XDG_CONFIG_HOME", config).env("LANG", "en_US.UTF-8");
-    c
-}
-
-/// The session the CLI signed in with, as the app reads it from the same config folder.
-fn signed_in_record(config: &Path) -> reconnect_api::engine::accounts::SessionRecord {
-    reconnect_api::engine::accounts::current_session(&config.join(reconnect_api::engine::paths::APP_ID))
-        .expect("a session")
-}
-
-struct PracticeOrg {
-    child: Child,
-    url: String,
-    access_key: String,
-}
-
-impl Drop for PracticeOrg {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn practice_org(config: &Path) -> PracticeOrg {
-    practice_org_of(config, "production-us-revoked")
-}
-
-fn practice_org_of(config: &Path, scenario: &str) -> PracticeOrg {
-    let mut child = reconnect(config)
-        .args(["practice-org", "--json", "--scenario", scenario])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
-    assert_eq!(v["scenario"], scenario);
-    PracticeOrg {
-        child,
-        url: v["url"].as_str().unwrap().to_string(),
-        access_key: v["gainsight"]["access_key"].as_str().unwrap().to_string(),
-    }
-}
-
-/// Fills the practice org's login form over HTTP and follows the redirect: to the CLI, or to
-/// Salesforce's error page. Returns the address it ended on.
-fn browser(authorize_url: &str, username: &str, password: &str) -> String {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt.block_on(async {
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let url = url::Url::parse(authorize_url).unwrap();
-        let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-        form.extend([
-            ("username".into(), username.into()),
-            ("password".into(), password.into()),
-            ("decision".into(), "allow".into()),
-        ]);
-        let r = http
-            .post(format!("{}{}", url.origin().ascii_serialization(), url.path()))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        let back = r.headers()["location"].to_str().unwrap().to_string();
-        let back = if back.starts_with('/') { format!("{}{back}", url.origin().ascii_serialization()) } else { back };
-        http.get(&back).send().await.unwrap();
-        back
-    })
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// `reconnect login --no-browser`, answered by the HTTP "browser" as soon as it prints the link.
-/// When the browser ends on Salesforce's error page, its address is pasted into the CLI, as
-/// the CLI asks.
-fn login(config: &Path, org: &str, who: (&str, &str)) -> Run {
-    use std::io::Write;
-    let port = free_port().to_string();
-    let mut child = reconnect(config)
-        .args(["login", "--org", org, "--no-browser", "--port", &port, "--json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    let mut landed = None;
-    loop {
-        let mut line = String::new();
-        if stderr.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        seen.push_str(&line);
-        if let Some(url) = line.trim().strip_prefix("http").map(|rest| format!("http{rest}")) {
-            landed = Some(browser(&url, who.0, who.1));
-        }
-        if line.contains("paste its address here") {
-            break;
-        }
-    }
-    if let Some(page) = landed.filter(|l| l.contains("RemoteAccessErrorPage")) {
-        writeln!(stdin, "{page}").unwrap();
-    }
-    drop(stdin);
-    let mut rest = String::new();
-    stderr.read_to_string(&mut rest).unwrap();
-    seen.push_str(&rest);
-    let out = child.wait_with_output().unwrap();
-    Run { code: out.status.code().unwrap(), stdout: String::from_utf8_lossy(&out.stdout).into(), stderr: seen }
-}
-
-fn run(config: &Path, args: &[&str]) -> Run {
-    let out = reconnect(config).args(args).output().unwrap();
-    Run {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
-
-fn files_under(dir: &Path, since: SystemTime, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        let Ok(meta) = std::fs::symlink_metadata(&p) else { continue };
-        if meta.is_dir() {
-            files_under(&p, since, out);
-        } else if meta.is_file() && meta.modified().is_ok_and(|m| m >= since) && meta.len() < 50_000_000 {
-            out.push(p);
-        }
-    }
-}
 
 #[test]
 fn cli_signs_in_reads_the_org_signs_out_and_leaks_no_token() {
@@ -251,25 +99,6 @@ fn login_refuses_addresses_that_are_not_salesforce() {
     let out = run(config.path(), &["login", "--org", "https://salesforce.com.evil.example", "--no-browser"]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("not a Salesforce address"), "{}", out.stderr);
-}
-
-/// Runs `reconnect` with `input` on standard input.
-fn run_with_input(config: &Path, args: &[&str], input: &str) -> Run {
-    use std::io::Write;
-    let mut child = reconnect(config)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
 }
 
 /// The Gainsight admin's part on the practice tenant: Re-authorize, sign in as the OAuth user.

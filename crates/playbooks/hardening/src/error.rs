@@ -46,6 +46,9 @@ pub enum Error {
         /// What the org answered (never the token).
         answer: String,
     },
+    /// A revocation nobody confirmed: nothing was revoked.
+    #[error("{}", self.english())]
+    RevokeNotConfirmed,
     /// A profile's Login IP Ranges could not be read, so they are not changed blindly.
     #[error("{}", self.english())]
     RangesUnreadable {
@@ -93,6 +96,9 @@ impl Error {
             }
             Error::RevokeRefused { answer } => {
                 (text("err.revoke_refused.what", &[("answer", answer)]), text("err.revoke_refused.next", &[]))
+            }
+            Error::RevokeNotConfirmed => {
+                (text("err.revoke_not_confirmed.what", &[]), text("err.revoke_not_confirmed.next", &[]))
             }
             Error::RangesUnreadable { profile } => {
                 (text("err.ranges_unreadable.what", &[("profile", profile)]), text("err.ranges_unreadable.next", &[]))
