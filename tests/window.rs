@@ -9,6 +9,8 @@ use std::time::Duration;
 #[path = "window/audit.rs"]
 mod audit;
 mod driver;
+#[path = "window/hardening.rs"]
+mod hardening;
 #[path = "window/journeys.rs"]
 mod journeys;
 

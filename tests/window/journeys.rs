@@ -7,14 +7,14 @@ use super::*;
 
 /// The "system browser" the app opens pages with: a script that hands each URL to the test,
 /// which opens it in headless Chromium as the admin would.
-struct OpenedPages {
+pub(crate) struct OpenedPages {
     log: PathBuf,
-    script: String,
+    pub(crate) script: String,
     seen: usize,
 }
 
 impl OpenedPages {
-    fn new(config: &Path) -> OpenedPages {
+    pub(crate) fn new(config: &Path) -> OpenedPages {
         let log = config.join("opened-urls.txt");
         let script = config.join("browser.sh");
         std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display())).unwrap();
@@ -23,7 +23,7 @@ impl OpenedPages {
     }
 
     /// The next page the app opened.
-    async fn next(&mut self) -> String {
+    pub(crate) async fn next(&mut self) -> String {
         for _ in 0..200 {
             let text = std::fs::read_to_string(&self.log).unwrap_or_default();
             if let Some(line) = text.lines().nth(self.seen) {
@@ -38,7 +38,7 @@ impl OpenedPages {
 
 /// Points the sign-in at a free redirect port, so parallel tests do not meet. This is the
 /// harness's doing, not the admin's, so it is not counted.
-async fn use_a_free_redirect_port(app: &App) {
+pub(crate) async fn use_a_free_redirect_port(app: &App) {
     app.wait_for("details.settings summary").await.click().await.unwrap();
     let port = app.wait_for("#redirect-port").await;
     port.clear().await.unwrap();
@@ -55,7 +55,7 @@ async fn choose_the_integration_user(app: &App) {
 }
 
 /// Signs in on the practice org's login page in Chromium.
-async fn sign_in_in_the_browser(config: &Path, page: &str, username: &str, password: &str) -> u32 {
+pub(crate) async fn sign_in_in_the_browser(config: &Path, page: &str, username: &str, password: &str) -> u32 {
     assert!(page.contains("/services/oauth2/authorize?") && page.contains("code_challenge="), "{page}");
     let mut browser = Browser::start(&config.join("chromium-sign-in")).await;
     browser.client.goto(page).await.unwrap();

@@ -270,15 +270,23 @@ impl Report {
 
 fn change_line(e: &Entry) -> Text {
     let event = text(&format!("report.event.{}", event_code(e.event)), &[]);
-    // The entry's key (an app and user, a record's name) says what changed without an id lookup.
-    let key: Vec<String> = e
-        .key
-        .iter()
-        .map(|(k, v)| format!("{k}: {}", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
-        .collect();
+    // The entry's key (an app and user, a record's name) says what changed without an id
+    // lookup, and its fields what was written, from what (never a secret: the journal holds none).
+    let shown = |v: &serde_json::Value| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+    let key: Vec<String> = e.key.iter().map(|(k, v)| format!("{k}: {}", shown(v))).collect();
     let key = if key.is_empty() { String::new() } else { format!(" [{}]", key.join(", ")) };
-    let line =
-        |ev: &str| format!("{} — {ev} {} {}{key} ({})", e.at, e.object, e.record.as_deref().unwrap_or("-"), e.by);
+    let fields: Vec<String> = e
+        .fields
+        .iter()
+        .map(|(k, v)| match e.before.get(k) {
+            Some(old) => format!("{k}: {} → {}", shown(old), shown(v)),
+            None => format!("{k} = {}", shown(v)),
+        })
+        .collect();
+    let fields = if fields.is_empty() { String::new() } else { format!(" — {}", fields.join("; ")) };
+    let line = |ev: &str| {
+        format!("{} — {ev} {} {}{key}{fields} ({})", e.at, e.object, e.record.as_deref().unwrap_or("-"), e.by)
+    };
     Text { en: line(&event.en), ja: line(&event.ja) }
 }
 

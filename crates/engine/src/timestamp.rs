@@ -57,6 +57,18 @@ pub fn format_ms(ms: i64) -> String {
     )
 }
 
+/// Formats for people: `2025-12-12 10:05:00 UTC` (a moment as an admin reads it on screen).
+pub fn display_ms(ms: i64) -> String {
+    let iso = format_ms(ms);
+    format!("{} {} UTC", &iso[..10], &iso[11..19])
+}
+
+/// A Salesforce datetime as an admin reads it (see [`display_ms`]); text that is not one is
+/// shown as it is.
+pub fn display(s: &str) -> String {
+    parse_ms(s).map(display_ms).unwrap_or_else(|| s.to_string())
+}
+
 /// Reads a moment given by an admin: a datetime (`2026-11-21T10:00:00Z`) or a time before
 /// `now_ms` (`30m`, `2h`, `1d`).
 pub fn parse_since(s: &str, now_ms: i64) -> Result<i64, crate::error::Error> {

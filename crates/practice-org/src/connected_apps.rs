@@ -9,11 +9,22 @@ use crate::scenario::ClientDef;
 use crate::store::Record;
 use crate::Org;
 
-/// The app's name: its `ConnectedApplication` name, or the client id for other clients.
+/// Salesforce's own clients by the name their tokens carry in `OauthToken.AppName`. The
+/// Salesforce CLI's client id is `PlatformCLI`; its tokens are listed as "Salesforce CLI"
+/// (cclabsnz/sf-audit-plugin's and sfdx-hardis's lists of Salesforce's own apps name it so;
+/// no recorded `OauthToken` row of it was found).
+const OWN_CLIENT_NAMES: [(&str, &str); 1] = [("PlatformCLI", "Salesforce CLI")];
+
+/// The app's name: its `ConnectedApplication` name, Salesforce's name for its own clients, or
+/// the client id for other clients.
 pub(crate) fn app_name(org: &Org, client_id: &str) -> String {
     match org.scenario.oauth_clients.get(client_id) {
         Some(ClientDef::ConnectedApp { connected_app }) => connected_app.clone(),
-        _ => client_id.to_string(),
+        _ => OWN_CLIENT_NAMES
+            .iter()
+            .find(|(id, _)| *id == client_id)
+            .map(|(_, name)| name.to_string())
+            .unwrap_or_else(|| client_id.to_string()),
     }
 }
 

@@ -534,7 +534,7 @@ fn oauth_tokens(org: &practice_org::RunningOrg, app: &str) -> Vec<Value> {
 async fn signing_in_opens_an_oauth_token_row_that_rest_calls_bump_and_revocation_deletes() {
     let org = start(Config::new("production-us-revoked")).await.unwrap();
     let first = sign_in(org.url()).await;
-    let rows = oauth_tokens(&org, "PlatformCLI");
+    let rows = oauth_tokens(&org, "Salesforce CLI");
     assert_eq!(rows.len(), 1);
     let row = &rows[0];
     assert_eq!((row["UseCount"].as_u64(), row["UserId"].as_str()), (Some(0), Some("0055g00000ADMINAA5")));
@@ -549,20 +549,20 @@ async fn signing_in_opens_an_oauth_token_row_that_rest_calls_bump_and_revocation
     assert!(used > practice_org::time::parse_ms(row["CreatedDate"].as_str().unwrap()).unwrap());
     // A second sign-in of the same user to the same app shares the row ...
     let second = sign_in(org.url()).await;
-    assert_eq!(oauth_tokens(&org, "PlatformCLI").len(), 1);
+    assert_eq!(oauth_tokens(&org, "Salesforce CLI").len(), 1);
     // ... which goes when the last refresh token of the grant is revoked.
     let revoke = |t: &str| {
         client().post(format!("{}/services/oauth2/revoke", org.url())).form(&[("token", t.to_string())]).send()
     };
     assert_eq!(revoke(first["refresh_token"].as_str().unwrap()).await.unwrap().status(), 200);
-    assert_eq!(oauth_tokens(&org, "PlatformCLI").len(), 1);
+    assert_eq!(oauth_tokens(&org, "Salesforce CLI").len(), 1);
     assert_eq!(revoke(second["refresh_token"].as_str().unwrap()).await.unwrap().status(), 200);
-    assert!(oauth_tokens(&org, "PlatformCLI").is_empty());
+    assert!(oauth_tokens(&org, "Salesforce CLI").is_empty());
     // A DeleteToken revokes the whole grant: its row and every token.
     let third = sign_in(org.url()).await;
-    let delete_token = oauth_tokens(&org, "PlatformCLI")[0]["DeleteToken"].as_str().unwrap().to_string();
+    let delete_token = oauth_tokens(&org, "Salesforce CLI")[0]["DeleteToken"].as_str().unwrap().to_string();
     assert_eq!(revoke(&delete_token).await.unwrap().status(), 200);
-    assert!(oauth_tokens(&org, "PlatformCLI").is_empty());
+    assert!(oauth_tokens(&org, "Salesforce CLI").is_empty());
     let (status, _) = rest(org.url(), access(&third), "GET", "sobjects", None).await;
     assert_eq!(status, 401);
 }

@@ -14,6 +14,7 @@ use reconnect_api::engine::Error as EngineError;
 use reconnect_api::hardening::data::integrations;
 use reconnect_api::hardening::ioc::IocResult;
 use reconnect_api::hardening::ops::{run, Audit, Finished, Job};
+use reconnect_api::hardening::report::reauthorize_text;
 use reconnect_api::hardening::revoke::{self, RevokePlan, Selection};
 use reconnect_api::hardening::{language as hl, Error};
 use reconnect_api::system::job_env;
@@ -171,7 +172,7 @@ fn print_plan(out: &Out, plan: &RevokePlan) {
         hl::text("revoke.warning", &[("n", &plan.targets.len().to_string()), ("apps", &apps.join(", "))]).get(l)
     );
     for (app, users) in &plan.reauthorize {
-        println!("  {}", hl::text("revoke.reauthorize", &[("app", app), ("users", &users.join(", "))]).get(l));
+        println!("  {}", reauthorize_text(app, users).get(l));
     }
 }
 

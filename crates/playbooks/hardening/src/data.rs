@@ -117,11 +117,20 @@ struct RelaxationValues {
     values: Vec<Relaxation>,
 }
 
+/// Who counts as an integration user (a rule of this playbook, kept with its reasons).
+#[derive(Debug, Clone, Deserialize)]
+pub struct IntegrationUsers {
+    /// Apps authorized by at most this many users are taken for integrations.
+    pub max_users: usize,
+}
+
 /// The integrations file.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Integrations {
     /// Days without use after which a token is stale.
     pub stale_days: u32,
+    /// Who counts as an integration user.
+    pub integration_users: IntegrationUsers,
     first_party: FirstParty,
     /// Vendors.
     pub vendors: Vec<Vendor>,

@@ -293,6 +293,13 @@ async fn event_logs(
     Ok((hits, files.len() as u64))
 }
 
+/// An event log's `TIMESTAMP` (`20251108123456.789`, UTC) in milliseconds.
+fn compact_timestamp_ms(s: &str) -> Option<i64> {
+    let d = s.get(..14).filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
+    let frac = s.get(14..).and_then(|f| f.strip_prefix('.')).unwrap_or("0");
+    parse_ms(&format!("{}-{}-{}T{}:{}:{}.{frac}Z", &d[..4], &d[4..6], &d[6..8], &d[8..10], &d[10..12], &d[12..14]))
+}
+
 /// The rows of one event log file that carry an indicator.
 pub fn match_csv(csv: &str, incidents: &[&Incident], event_type: &str) -> Vec<Hit> {
     let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
@@ -302,7 +309,9 @@ pub fn match_csv(csv: &str, incidents: &[&Incident], event_type: &str) -> Vec<Hi
         columns.iter().enumerate().filter(|(_, c)| names.contains(&c.as_str())).map(|(i, _)| i).collect()
     };
     let (ip_cols, agent_cols) = (index(&IP_COLUMNS), index(&AGENT_COLUMNS));
-    let at = columns.iter().position(|c| c == "TIMESTAMP_DERIVED" || c == "TIMESTAMP");
+    // TIMESTAMP_DERIVED is ISO 8601; TIMESTAMP is `yyyyMMddHHmmss.SSS` in UTC.
+    let derived = columns.iter().position(|c| c == "TIMESTAMP_DERIVED");
+    let compact = columns.iter().position(|c| c == "TIMESTAMP");
     let user = columns.iter().position(|c| c == "USER_NAME" || c == "USER_ID");
     let mut hits = Vec::new();
     for line in lines {
@@ -322,7 +331,11 @@ pub fn match_csv(csv: &str, incidents: &[&Incident], event_type: &str) -> Vec<Hi
                 hits.push(Hit {
                     incident: incident.id.clone(),
                     place: Place::EventLog,
-                    at: at.map(cell).unwrap_or_default().to_string(),
+                    at: derived
+                        .and_then(|i| parse_ms(cell(i)))
+                        .or_else(|| compact.and_then(|i| compact_timestamp_ms(cell(i))))
+                        .map(format_ms)
+                        .unwrap_or_default(),
                     user: user.map(cell).unwrap_or_default().to_string(),
                     indicator: indicator.value.clone(),
                     seen: format!("{} {}", columns[c], cell(c)),
@@ -397,5 +410,13 @@ mod tests {
         // The recorded Login file has no USER_AGENT column; the agent is in BROWSER_TYPE.
         let login = "\"EVENT_TYPE\",\"BROWSER_TYPE\",\"TIMESTAMP\"\n\"Login\",\"Salesforce-Multi-Org-Fetcher/1.0\",\"20251108\"\n";
         assert_eq!(match_csv(login, &incidents, "Login").len(), 2, "the agent is listed by both incidents");
+        assert_eq!(hits[0].at, "2025-08-12T22:14:00.000+0000");
+    }
+
+    #[test]
+    fn an_event_logs_compact_timestamp_reads_as_utc() {
+        assert_eq!(compact_timestamp_ms("20251108123456.789").map(format_ms).unwrap(), "2025-11-08T12:34:56.789+0000");
+        assert_eq!(compact_timestamp_ms("20251108123456").map(format_ms).unwrap(), "2025-11-08T12:34:56.000+0000");
+        assert_eq!(compact_timestamp_ms("20251108"), None);
     }
 }

@@ -11,13 +11,14 @@ use reconnect_engine::undo::{self, UndoOutcome};
 use serde::Serialize;
 
 use crate::access::{access, AppAccess};
+use crate::data::integrations;
 use crate::error::Error;
 use crate::health::{health, Health};
 use crate::inventory::{inventory, Inventory};
 use crate::ioc::{search, IocResult};
 use crate::restrict::{self, AfterRestriction, RestrictionOutcome, RestrictionPlan};
 use crate::revoke::{self, RevokeOutcome, RevokePlan};
-use crate::users::{users, Users};
+use crate::users::{integration_holders, users, Users};
 
 /// Everything the audit found.
 #[derive(Debug, Clone, Serialize)]
@@ -135,7 +136,8 @@ async fn audit(
     let before = client.round_trips();
     let inventory = inventory(client, stale_days, now_ms, &mut *env.progress).await?;
     let access = access(client, &inventory.connected_apps).await?;
-    let users = users(client, &inventory.tokens, extra_users).await?;
+    let holders = integration_holders(&inventory.tokens, integrations().integration_users.max_users);
+    let users = users(client, holders, extra_users).await?;
     let health = health(client).await?;
     Ok(Box::new(Audit {
         inventory,

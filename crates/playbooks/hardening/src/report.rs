@@ -7,6 +7,7 @@ use reconnect_engine::journal::Entry;
 use reconnect_engine::language::Text;
 use reconnect_engine::report::{Block, Report, Section};
 use reconnect_engine::salesforce::org_facts::OrgFacts;
+use reconnect_engine::timestamp::display;
 
 use crate::access::IpPolicy;
 use crate::data::indicators;
@@ -57,6 +58,25 @@ pub fn policy_text(p: &IpPolicy) -> Text {
     }
 }
 
+/// Who must authorize `app` again, naming at most ten users.
+pub fn reauthorize_text(app: &str, users: &[String]) -> Text {
+    const NAMED: usize = 10;
+    if users.len() <= NAMED {
+        return text("revoke.reauthorize", &[("app", app), ("users", &users.join(", "))]);
+    }
+    text(
+        "revoke.reauthorize_more",
+        &[("app", app), ("users", &users[..NAMED].join(", ")), ("more", &(users.len() - NAMED).to_string())],
+    )
+}
+
+/// Who counts as an integration user, in a sentence.
+pub fn users_rule() -> Text {
+    let data = crate::data::integrations();
+    let vendors: Vec<&str> = data.vendors.iter().map(|v| v.name.as_str()).collect();
+    text("users.rule", &[("vendors", &vendors.join(", ")), ("n", &data.integration_users.max_users.to_string())])
+}
+
 /// Builds the report.
 pub fn build(
     facts: &OrgFacts,
@@ -99,7 +119,7 @@ pub fn build(
                                 Text::same(app.app.clone()),
                                 Text::same(app.tokens.to_string()),
                                 Text::same(app.users.len().to_string()),
-                                Text::same(app.last_used.clone().unwrap_or_else(|| "—".into())),
+                                Text::same(app.last_used.as_deref().map(display).unwrap_or_else(|| "—".into())),
                                 Text::same(app.use_count.to_string()),
                                 joined(app.flags.iter().map(flag_text).collect()),
                             ]
@@ -126,14 +146,14 @@ pub fn build(
                     .collect(),
             }],
         });
-        let mut user_blocks = Vec::new();
+        let mut user_blocks = vec![Block::Paragraph { text: users_rule() }];
         for u in &a.users.users {
             user_blocks.push(Block::Paragraph {
                 text: Text::same(format!("{} ({}) — {}", u.username, u.name, u.apps.join(", "))),
             });
             user_blocks.push(Block::Checks { checks: u.checks.clone() });
         }
-        if user_blocks.is_empty() {
+        if a.users.users.is_empty() {
             user_blocks.push(Block::Paragraph { text: text("report.no_users", &[]) });
         }
         r.sections.push(Section { heading: text("report.users", &[]), blocks: user_blocks });
@@ -175,7 +195,7 @@ pub fn build(
             blocks.push(Block::Paragraph {
                 text: text_localized(
                     "report.ioc.incident",
-                    &[("from", &inc.from), ("to", &inc.to), ("n", &inc.hits.len().to_string())],
+                    &[("from", &display(&inc.from)), ("to", &display(&inc.to)), ("n", &inc.hits.len().to_string())],
                     &[("name", &inc.name)],
                 ),
             });
@@ -189,7 +209,9 @@ pub fn build(
                         .hits
                         .iter()
                         .map(|h| {
-                            [&h.at, &h.user, &h.indicator, &h.seen, &h.detail].map(|v| Text::same(v.clone())).to_vec()
+                            [display(&h.at), h.user.clone(), h.indicator.clone(), h.seen.clone(), h.detail.clone()]
+                                .map(Text::same)
+                                .to_vec()
                         })
                         .collect(),
                 });

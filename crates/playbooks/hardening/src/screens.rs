@@ -5,6 +5,7 @@ use reconnect_engine::check::CheckView;
 use reconnect_engine::connection::Connection;
 use reconnect_engine::language::Language;
 use reconnect_engine::progress::Progress;
+use reconnect_engine::timestamp::display;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -170,6 +171,8 @@ pub struct RestrictionPreview {
 pub struct UsersScreen {
     /// Whether the audit ran.
     pub audited: bool,
+    /// Who counts as an integration user, in a sentence.
+    pub rule: String,
     /// The users.
     pub users: Vec<UserView>,
     /// The user chosen for a restriction.
@@ -334,7 +337,7 @@ pub fn screen(state: &State, work: &Work, conn: &Connection, progress: Option<&P
     match state.current() {
         Step::Inventory | Step::Org | Step::SignIn => Screen::Inventory(InventoryScreen {
             audited: audit.is_some(),
-            audited_at: state.audited_at.clone(),
+            audited_at: state.audited_at.as_deref().map(display),
             stale_days: state.stale_days,
             summary: audit.map(|a| {
                 text(
@@ -363,7 +366,7 @@ pub fn screen(state: &State, work: &Work, conn: &Connection, progress: Option<&P
                             tokens: app.tokens,
                             users: app.users.len(),
                             usernames: app.users.iter().take(20).cloned().collect(),
-                            last_used: app.last_used.clone().unwrap_or_else(|| "—".into()),
+                            last_used: app.last_used.as_deref().map(display).unwrap_or_else(|| "—".into()),
                             uses: app.use_count,
                             flags: app
                                 .flags
@@ -392,9 +395,7 @@ pub fn screen(state: &State, work: &Work, conn: &Connection, progress: Option<&P
                     reauthorize: p
                         .reauthorize
                         .iter()
-                        .map(|(app, users)| {
-                            text("revoke.reauthorize", &[("app", app), ("users", &users.join(", "))]).get(l).to_string()
-                        })
+                        .map(|(app, users)| crate::report::reauthorize_text(app, users).get(l).to_string())
                         .collect(),
                 }
             }),
@@ -423,6 +424,7 @@ pub fn screen(state: &State, work: &Work, conn: &Connection, progress: Option<&P
             let chosen = state.user.as_deref().and_then(|u| audit.and_then(|a| a.users.find(u)));
             Screen::Users(UsersScreen {
                 audited: audit.is_some(),
+                rule: crate::report::users_rule().get(l).to_string(),
                 users: audit
                     .map(|a| {
                         a.users
@@ -482,7 +484,7 @@ pub fn screen(state: &State, work: &Work, conn: &Connection, progress: Option<&P
                 )
                 .get(l)
                 .to_string(),
-                searched_at: state.searched_at.clone(),
+                searched_at: state.searched_at.as_deref().map(display),
                 incidents: work
                     .ioc
                     .iter()
@@ -492,7 +494,7 @@ pub fn screen(state: &State, work: &Work, conn: &Connection, progress: Option<&P
                         name: i.name.get(l).to_string(),
                         searched: text(
                             "indicators.searched",
-                            &[("from", &i.from), ("to", &i.to), ("n", &i.hits.len().to_string())],
+                            &[("from", &display(&i.from)), ("to", &display(&i.to)), ("n", &i.hits.len().to_string())],
                         )
                         .get(l)
                         .to_string(),
@@ -500,7 +502,7 @@ pub fn screen(state: &State, work: &Work, conn: &Connection, progress: Option<&P
                             .hits
                             .iter()
                             .map(|h| HitView {
-                                at: h.at.clone(),
+                                at: display(&h.at),
                                 user: h.user.clone(),
                                 indicator: h.indicator.clone(),
                                 seen: h.seen.clone(),

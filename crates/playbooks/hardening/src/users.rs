@@ -1,4 +1,5 @@
-//! Integration users: every user behind an integration's tokens, checked for what makes a
+//! Integration users: every user behind an integration's tokens (a known vendor's app, or an
+//! app few users have authorized; see [`integration_holders`]), checked for what makes a
 //! stolen token worst (System Administrator or Modify All Data), what limits it (API Only,
 //! Login IP Ranges on the profile), and whether Salesforce froze the user. Permissions are
 //! read from the user's permission set assignments, which include the profile's own set.
@@ -16,6 +17,7 @@ use reconnect_engine::salesforce::soql_string;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::data::integrations;
 use crate::error::Error;
 use crate::inventory::Token;
 use crate::language::text;
@@ -101,11 +103,35 @@ fn in_list(ids: &[String]) -> String {
 
 /// Reads the users behind `tokens` (plus `extra` user ids), their permissions, whether they
 /// are frozen, and their profiles' Login IP Ranges and active users.
-pub async fn users(client: &SalesforceClient, tokens: &[Token], extra: &[String]) -> Result<Users, Error> {
-    let mut apps_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+/// The users behind integrations' tokens (15-character ids), with the apps each holds: the
+/// tokens of a known vendor's app, and of any app that at most `max_users` users have
+/// authorized. An integration authorizes once as a dedicated user, while apps people use
+/// themselves are authorized by many; Salesforce's own apps are tools people use.
+pub fn integration_holders(tokens: &[Token], max_users: usize) -> BTreeMap<String, BTreeSet<String>> {
+    let data = integrations();
+    let mut holders_of: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for t in tokens {
-        apps_of.entry(id15(&t.user_id)).or_default().insert(t.app.clone());
+        holders_of.entry(t.app.as_str()).or_default().insert(id15(&t.user_id));
     }
+    let mut apps_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (app, holders) in holders_of {
+        let integration = data.vendor_of(app).is_some() || (!data.first_party(app) && holders.len() <= max_users);
+        if integration {
+            for h in holders {
+                apps_of.entry(h).or_default().insert(app.to_string());
+            }
+        }
+    }
+    apps_of
+}
+
+/// Reads and checks the integration users `apps_of` names (see [`integration_holders`]) and
+/// `extra` users by id.
+pub async fn users(
+    client: &SalesforceClient,
+    mut apps_of: BTreeMap<String, BTreeSet<String>>,
+    extra: &[String],
+) -> Result<Users, Error> {
     for e in extra {
         apps_of.entry(id15(e)).or_default();
     }
@@ -176,7 +202,12 @@ pub async fn users(client: &SalesforceClient, tokens: &[Token], extra: &[String]
             u
         })
         .collect();
-    users.sort_by(|a, b| a.username.cmp(&b.username));
+    // A known vendor's user first, then the most failed checks: what needs a look leads.
+    let fails = |u: &IntegrationUser| u.checks.iter().filter(|c| c.status == CheckStatus::Fail).count();
+    let vendor = |u: &IntegrationUser| u.apps.iter().any(|a| integrations().vendor_of(a).is_some());
+    users.sort_by(|a, b| {
+        vendor(b).cmp(&vendor(a)).then(fails(b).cmp(&fails(a))).then_with(|| a.username.cmp(&b.username))
+    });
     Ok(Users { users, profiles })
 }
 
@@ -309,5 +340,46 @@ impl Users {
     /// How many checks failed.
     pub fn findings(&self) -> usize {
         self.users.iter().flat_map(|u| &u.checks).filter(|c| c.status == CheckStatus::Fail).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(app: &str, user: &str) -> Token {
+        Token {
+            id: format!("0Ci{app}{user}"),
+            app: app.into(),
+            user_id: user.into(),
+            username: None,
+            created: "2026-01-01T00:00:00.000+0000".into(),
+            last_used: None,
+            use_count: 0,
+            admin_approved: None,
+        }
+    }
+
+    #[test]
+    fn integration_users_are_a_vendors_users_and_those_of_apps_few_users_authorized() {
+        let mut tokens = vec![
+            token("GAINSIGHTCSUS", "005000000000001"),
+            token("Nightly Export", "005000000000002"),
+            token("Salesforce CLI", "005000000000003"),
+        ];
+        // An app people use themselves: authorized by many.
+        for n in 10..20 {
+            tokens.push(token("Partner App", &format!("0050000000000{n}")));
+        }
+        // A vendor's app stays an integration however many users hold it.
+        for n in 20..30 {
+            tokens.push(token("GAINSIGHTCSUS", &format!("0050000000000{n}")));
+        }
+        let holders = integration_holders(&tokens, 3);
+        assert!(holders["005000000000001"].contains("GAINSIGHTCSUS"));
+        assert!(holders["005000000000002"].contains("Nightly Export"));
+        assert!(!holders.contains_key("005000000000003"), "Salesforce's own app");
+        assert!(!holders.contains_key("005000000000010"), "an app many users authorized");
+        assert_eq!(holders.len(), 12);
     }
 }

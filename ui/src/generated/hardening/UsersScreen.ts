@@ -13,6 +13,10 @@ export type UsersScreen = {
  */
 audited: boolean, 
 /**
+ * Who counts as an integration user, in a sentence.
+ */
+rule: string, 
+/**
  * The users.
  */
 users: Array<UserView>, 
