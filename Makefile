@@ -51,6 +51,7 @@ bench: setup dist
 	@scripts/install-sf.sh
 	@scripts/bench-sizes.sh
 	$(TEST_SESSION) env SF_TOOLS_BIN=$(CURDIR)/.tools/sf/node_modules/.bin cargo bench -p reconnect-gainsight --bench verify
+	$(TEST_SESSION) env SF_TOOLS_BIN=$(CURDIR)/.tools/sf/node_modules/.bin RECONNECT_CLI_BIN=$(CURDIR)/target/release/reconnect cargo bench -p reconnect-hardening --bench audit
 	$(TEST_SESSION) cargo bench -p reconnect-engine --bench sign_in
 	$(TEST_SESSION) cargo bench -p reconnect-app --bench startup
 

@@ -356,8 +356,9 @@ fn parse_last(v: &Value) -> Option<i64> {
     v.as_str().and_then(parse_ms)
 }
 
-/// The `Login` file's columns, as the recorded download has them
-/// (`corpus/salesforce/eventlogfile-login-csv-browser-type.json`).
+/// The `Login` file's columns, as the download recorded from a real org has them
+/// (`corpus/salesforce/query-eventlogfile-logfile-csv.json`; an older mock lacks LOGIN_TYPE and
+/// LOGIN_SUB_TYPE, so clients read by header).
 const LOGIN_COLUMNS: &[&str] = &[
     "EVENT_TYPE",
     "TIMESTAMP",
@@ -372,6 +373,7 @@ const LOGIN_COLUMNS: &[&str] = &[
     "USER_TYPE",
     "REQUEST_STATUS",
     "DB_TOTAL_TIME",
+    "LOGIN_TYPE",
     "BROWSER_TYPE",
     "API_TYPE",
     "API_VERSION",
@@ -379,6 +381,7 @@ const LOGIN_COLUMNS: &[&str] = &[
     "TLS_PROTOCOL",
     "CIPHER_SUITE",
     "AUTHENTICATION_METHOD_REFERENCE",
+    "LOGIN_SUB_TYPE",
     "TIMESTAMP_DERIVED",
     "USER_ID_DERIVED",
     "CLIENT_IP",
@@ -446,7 +449,12 @@ fn log_csv(
                 "USER_ID_DERIVED" => user.0.clone(),
                 "USER_NAME" => user.1.clone(),
                 "TIMESTAMP_DERIVED" => derived.clone(),
+                // The recorded token-endpoint login names the caller in SOURCE_IP and has
+                // "Salesforce.com IP" in CLIENT_IP.
+                "CLIENT_IP" if event_type == "Login" => "Salesforce.com IP".into(),
                 "CLIENT_IP" | "SOURCE_IP" => ip.clone(),
+                // The recorded value for a token-endpoint login; its meaning is not documented.
+                "LOGIN_TYPE" => "i".into(),
                 "BROWSER_TYPE" | "USER_AGENT" => agent.clone(),
                 "USER_TYPE" => "Standard".into(),
                 "REQUEST_STATUS" => "Success".into(),

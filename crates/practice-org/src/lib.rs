@@ -3,6 +3,7 @@
 //! enough that third-party Salesforce clients work against it unchanged. Beside it runs a
 //! practice Gainsight tenant whose Salesforce connector an admin can re-authorize.
 
+pub mod api;
 mod api_access;
 mod connected_apps;
 mod gainsight;

@@ -489,7 +489,17 @@ struct RevokeForm {
 
 async fn revoke(State(state): State<Shared>, Form(f): Form<RevokeForm>) -> Response {
     let mut org = lock(&state);
-    let token = f.token.unwrap_or_default();
+    let Some(token) = f.token else {
+        // A request without a `token` field, answered form-encoded as recorded
+        // (corpus/salesforce/revoke-error-unsupported-token-type.json; its Content-Type was not
+        // shown, so none is claimed beyond the form encoding of the body).
+        return (
+            StatusCode::BAD_REQUEST,
+            [(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")],
+            "error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported",
+        )
+            .into_response();
+    };
     if let Some(r) = org.tokens.refresh.remove(&token) {
         // Revoking a refresh token revokes every access token issued from it, and the grant's
         // OauthToken row once no other refresh token of the grant is left.

@@ -181,8 +181,13 @@ fn query(org: &mut Org, q: &str, api: Api, version: &str) -> Result<(StatusCode,
         // The number of rows in `totalSize` and no records (the SOQL reference's `COUNT()`).
         return Ok((StatusCode::OK, json!({ "totalSize": rows.len(), "done": true, "records": [] })));
     }
-    let (object, _) = org.store.schema().object(&parsed.from, api)?;
+    let (object, def) = org.store.schema().object(&parsed.from, api)?;
+    let cap = def.max_rows;
     let object = object.to_string();
+    let mut rows = rows;
+    if let Some(cap) = cap {
+        rows.truncate(cap);
+    }
     let total = rows.len();
     Ok((StatusCode::OK, page(org, rows, api, version, total, &object)))
 }

@@ -9,6 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use crate::api::Api;
+
 /// One REST API error.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SfError {
@@ -27,9 +29,15 @@ impl SfError {
         SfError { status, code, message: message.into(), fields: None }
     }
 
-    /// Unknown object.
-    pub fn invalid_type(object: &str) -> Self {
-        Self::new(400, "INVALID_TYPE", format!("sObject type '{object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."))
+    /// Unknown object. The Tooling API's message is recorded
+    /// (`corpus/salesforce/rest-error-invalid-type-tooling.json`); the data API's longer one was
+    /// seen pasted with its SOQL excerpt but not recorded reliably, so only its sentence is kept.
+    pub fn invalid_type(object: &str, api: Api) -> Self {
+        let message = match api {
+            Api::Tooling => format!("sObject type '{object}' is not supported."),
+            Api::Data => format!("sObject type '{object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."),
+        };
+        Self::new(400, "INVALID_TYPE", message)
     }
 
     /// Unknown child relationship in a sub-select.

@@ -18,15 +18,7 @@ const SCENARIO_EPOCH: &str = "2025-01-06T09:00:00.000+0000";
 /// A record: field name to JSON value.
 pub type Record = Map<String, Value>;
 
-/// Which API an object is served under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Api {
-    /// `/services/data/vNN.0/…`
-    Data,
-    /// `/services/data/vNN.0/tooling/…`
-    Tooling,
-}
+pub use crate::api::Api;
 
 /// An object's definition.
 #[derive(Debug, Clone, Deserialize)]
@@ -65,6 +57,10 @@ pub struct ObjectDef {
     /// Kept but not served: the scenario's org has no such object in its API.
     #[serde(default)]
     pub hidden: bool,
+    /// The most rows one query returns (`OauthToken`: 2,500, its source beside it in the
+    /// schema file); `count()` is not capped.
+    #[serde(default)]
+    pub max_rows: Option<usize>,
 }
 
 /// A create or an update, which describe allows field by field.
@@ -153,7 +149,7 @@ impl Schema {
             .iter()
             .find(|(n, d)| n.eq_ignore_ascii_case(name) && d.apis.contains(&api) && !d.hidden)
             .map(|(n, d)| (n.as_str(), d))
-            .ok_or_else(|| SfError::invalid_type(name))
+            .ok_or_else(|| SfError::invalid_type(name, api))
     }
 
     /// An object's definition, served or not.

@@ -247,7 +247,6 @@ fn check(name: &str, served: &Served, allow: Allow) {
 
 /// Recordings of calls the practice org does not serve, and why.
 const NOT_SERVED: &[(&str, &str)] = &[
-    ("eventlogfile-login-csv-browser-type", "EventLogFile comes with the hardening playbook's indicator search"),
     ("limits-org-limits", "Reconnect never reads /limits"),
     ("metadata-check-deploy-status-failed", "Reconnect does not deploy metadata"),
     ("metadata-check-deploy-status-in-progress", "Reconnect does not deploy metadata"),
@@ -255,15 +254,10 @@ const NOT_SERVED: &[(&str, &str)] = &[
     ("metadata-check-deploy-status-succeeded", "Reconnect does not deploy metadata"),
     ("metadata-deploy-queued", "Reconnect does not deploy metadata"),
     ("query-aggregate-expr0", "aggregate queries: Reconnect sends none"),
-    ("query-eventlogfile", "EventLogFile comes with the hardening playbook's indicator search"),
-    ("query-eventlogfile-logfile-csv", "EventLogFile comes with the hardening playbook's indicator search"),
     ("query-loginevent", "LoginEvent (Real-Time Event Monitoring) is not read"),
     ("query-loginevent-page-with-next-records-url", "LoginEvent (Real-Time Event Monitoring) is not read"),
-    ("query-loginhistory", "LoginHistory comes with the hardening playbook's indicator search"),
     ("query-loginhistory-aggregate", "aggregate queries: Reconnect sends none"),
-    ("rest-error-invalid-type-tooling", "the practice org's Tooling API answers INVALID_TYPE for objects it lacks; compared with the hardening playbook"),
     ("revoke-error-404-bad-id", "an intermittent Salesforce failure the practice org does not imitate"),
-    ("revoke-error-unsupported-token-type", "the practice org's revoke answers the recorded form shape; compared with the hardening playbook"),
     ("rest-error-malformed-search", "SOSL search is not served"),
     ("rest-error-multiple-field-custom-validation", "the practice org has no validation rules"),
     ("rest-error-not-found-xml", "the practice org answers JSON only, which is what Reconnect asks for"),
@@ -290,6 +284,12 @@ const NOT_SERVED: &[(&str, &str)] = &[
 ];
 
 const COMPARED: &[&str] = &[
+    "eventlogfile-login-csv-browser-type",
+    "query-eventlogfile",
+    "query-eventlogfile-logfile-csv",
+    "query-loginhistory",
+    "rest-error-invalid-type-tooling",
+    "revoke-error-unsupported-token-type",
     "composite-failure-rolled-back",
     "composite-success",
     "describe-account",
@@ -787,4 +787,91 @@ async fn the_metadata_api_answers_in_the_recorded_elements() {
             ..Allow::default()
         },
     );
+}
+
+/// The header row of a recorded or served event log file.
+fn csv_header(csv: &str) -> Vec<String> {
+    let line = csv.lines().next().unwrap_or_default();
+    line.split(',').map(|c| c.trim_matches('"').to_string()).collect()
+}
+
+#[tokio::test]
+async fn login_history_event_logs_and_the_hardening_errors_have_the_recorded_shapes() {
+    let o = practice("hardening-small").await;
+    let now = reconnect_engine::timestamp::now_ms();
+    let at = |ms: i64| reconnect_engine::timestamp::format_ms(ms).replace("+0000", "Z");
+    // The recording's select list over a window of the last two days.
+    let rows = o
+        .query(
+            &format!(
+                "SELECT LoginTime, UserId, LoginType, LoginUrl, SourceIp, Status, Application, Browser FROM LoginHistory \
+                 WHERE LoginTime >= {} AND LoginTime < {}",
+                at(now - 2 * 86_400_000),
+                at(now)
+            ),
+            false,
+        )
+        .await;
+    assert!(rows.body["totalSize"].as_u64().unwrap() > 0, "{}", rows.text);
+    check(
+        "query-loginhistory",
+        &rows,
+        Allow {
+            absent: &["dataType"],
+            extra: &["nextRecordsUrl"],
+            why: "the fixture's author added dataType to every record (Salesforce never sends it); the practice \
+                  org pages by one row here",
+            ..Allow::default()
+        },
+    );
+
+    // Event log files: the recorded query, then each file as CSV named by its LogFile path.
+    let files = o.query(recording("query-eventlogfile")["request"]["query"]["q"].as_str().unwrap(), false).await;
+    check(
+        "query-eventlogfile",
+        &files,
+        Allow { extra: &["nextRecordsUrl"], why: "the practice org pages by one row here", ..Allow::default() },
+    );
+    let path = files.body["records"][0]["LogFile"].as_str().unwrap().to_string();
+    assert!(path.starts_with("/services/data/v") && path.ends_with("/LogFile"), "{path}");
+    let csv = http().get(o.url(&path)).bearer_auth(&o.admin).send().await.unwrap();
+    assert_eq!(csv.status().as_u16(), 200);
+    assert_eq!(csv.headers()["content-type"], "text/csv", "the recorded Content-Type");
+    let served = csv.text().await.unwrap();
+    let beats = recording("query-eventlogfile-logfile-csv");
+    assert_eq!(
+        csv_header(&served),
+        csv_header(beats["response"]["body"].as_str().unwrap()),
+        "the Login header of the beats recording, column for column"
+    );
+    assert!(served.lines().next().unwrap().starts_with("\"EVENT_TYPE\",\"TIMESTAMP\","), "every name quoted");
+    assert!(served.ends_with('\n'), "a newline after the last row, as recorded");
+    // The other recorded Login header lacks two columns: either way there is no USER_AGENT, and
+    // the agent is in BROWSER_TYPE.
+    let elastic = csv_header(recording("eventlogfile-login-csv-browser-type")["response"]["body"].as_str().unwrap());
+    for header in [&elastic, &csv_header(&served)] {
+        assert!(header.contains(&"BROWSER_TYPE".to_string()) && !header.contains(&"USER_AGENT".to_string()));
+    }
+    let row = served.lines().nth(1).unwrap();
+    let stamp = row.split(',').nth(1).unwrap().trim_matches('"');
+    assert!(
+        stamp.len() == 18 && stamp.as_bytes()[14] == b'.' && stamp.replace('.', "").bytes().all(|b| b.is_ascii_digit()),
+        "TIMESTAMP as recorded (20231218054831.655): {stamp}"
+    );
+
+    // A Tooling query of an object the org's Tooling API does not have.
+    let tooling = o.query("SELECT Id, Name, NamespacePrefix FROM ApexClass", true).await;
+    check("rest-error-invalid-type-tooling", &tooling, Allow::default());
+    assert_eq!(tooling.body[0]["message"], "sObject type 'ApexClass' is not supported.");
+
+    // A revoke request without a `token` field: the recorded form-encoded answer.
+    let revoke = send(
+        http()
+            .post(o.url("/services/oauth2/revoke"))
+            .form(&[("token[access_token]", o.admin.as_str()), ("token[token_type]", "Bearer")]),
+    )
+    .await;
+    let recorded = recording("revoke-error-unsupported-token-type");
+    assert_eq!(revoke.status, 400);
+    assert_eq!(revoke.text, recorded["response"]["body"].as_str().unwrap());
 }

@@ -756,3 +756,37 @@ async fn the_salesforce_cli_shapes_are_served() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body[0]["errorCode"], "NOT_FOUND");
 }
+
+#[tokio::test]
+async fn an_oauthtoken_query_ends_at_2500_rows_while_count_gives_them_all() {
+    let org = start(Config::new("hardening-large")).await.unwrap();
+    let admin = sign_in(org.url()).await;
+    let (_, counted) = rest(
+        org.url(),
+        access(&admin),
+        "GET",
+        &format!("query?q={}", urlencode("SELECT count() FROM OauthToken")),
+        None,
+    )
+    .await;
+    let all = counted["totalSize"].as_u64().unwrap();
+    assert!(all > 10_000, "{counted}");
+    let (status, first) =
+        rest(org.url(), access(&admin), "GET", &format!("query?q={}", urlencode("SELECT Id FROM OauthToken")), None)
+            .await;
+    assert_eq!(status, 200);
+    assert_eq!(first["totalSize"], 2500, "the query's own total is the cap");
+    let mut read = first["records"].as_array().unwrap().len();
+    let mut next = first["nextRecordsUrl"].as_str().map(str::to_string);
+    while let Some(path) = next {
+        let r = client().get(format!("{}{path}", org.url())).bearer_auth(access(&admin)).send().await.unwrap();
+        let page: Value = r.json().await.unwrap();
+        read += page["records"].as_array().unwrap().len();
+        next = page["nextRecordsUrl"].as_str().map(str::to_string);
+    }
+    assert_eq!(read, 2500);
+    // Paging by CreatedDate, as sfdx-hardis and Reconnect do, reads past it.
+    let limited =
+        query(org.url(), access(&admin), "SELECT Id FROM OauthToken ORDER BY CreatedDate ASC, Id ASC LIMIT 2000").await;
+    assert_eq!(limited.len(), 2000);
+}

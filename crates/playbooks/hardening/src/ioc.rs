@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use futures_util::stream::{self, StreamExt};
 use reconnect_engine::language::Text;
 use reconnect_engine::progress::Progress;
 use reconnect_engine::salesforce::client::SalesforceClient;
@@ -228,8 +229,38 @@ async fn filtered(
     Ok(rows)
 }
 
-/// Reads every row from `from_ms` to `now_ms`, a week at a time, keeping those with an
-/// indicator's address; returns them and how many rows were read.
+/// How many requests the search keeps in flight: weeks and files are independent, and a few at
+/// a time stays far below the org's concurrent-request limit.
+const IN_FLIGHT: usize = 4;
+
+/// Whether a `LoginHistory` row came from an indicator's address.
+fn from_indicator(r: &Value, ips: &BTreeMap<String, String>) -> bool {
+    ["SourceIp", "ForwardedForIp"]
+        .iter()
+        .any(|c| r[*c].as_str().unwrap_or_default().split(',').any(|addr| ips.contains_key(addr.trim())))
+}
+
+/// One window's rows with an indicator's address, and how many rows it had.
+async fn read_window(
+    client: &SalesforceClient,
+    soql: &str,
+    ips: &BTreeMap<String, String>,
+) -> Result<(Vec<Value>, u64), Error> {
+    let mut kept = Vec::new();
+    let mut read = 0u64;
+    let mut page = client.first_page::<Value>("query", soql).await?;
+    loop {
+        read += page.records.len() as u64;
+        kept.extend(page.records.drain(..).filter(|r| from_indicator(r, ips)));
+        match page.next.take() {
+            Some(next) => page = client.next_page::<Value>(&next).await?,
+            None => return Ok((kept, read)),
+        }
+    }
+}
+
+/// Reads every row from `from_ms` to `now_ms`, a week at a time (a few weeks at once),
+/// keeping those with an indicator's address; returns them and how many rows were read.
 async fn scan(
     client: &SalesforceClient,
     ips: &BTreeMap<String, String>,
@@ -238,30 +269,28 @@ async fn scan(
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<(Vec<Value>, u64), Error> {
     let windows = ((now_ms - from_ms) / (WINDOW_DAYS * DAY_MS) + 1).max(1) as u64;
-    let mut kept = Vec::new();
-    let mut read = 0u64;
-    for w in 0..windows {
-        let a = from_ms + w as i64 * WINDOW_DAYS * DAY_MS;
-        let b = (a + WINDOW_DAYS * DAY_MS).min(now_ms + 1);
-        let soql = format!(
-            "SELECT {LOGIN_FIELDS} FROM LoginHistory WHERE LoginTime >= {} AND LoginTime < {} ORDER BY LoginTime",
-            soql_time(a),
-            soql_time(b)
-        );
-        let mut page = client.first_page::<Value>("query", &soql).await?;
-        loop {
-            read += page.records.len() as u64;
-            kept.extend(page.records.drain(..).filter(|r| {
-                ["SourceIp", "ForwardedForIp"]
-                    .iter()
-                    .any(|c| r[*c].as_str().unwrap_or_default().split(',').any(|addr| ips.contains_key(addr.trim())))
-            }));
-            match page.next.take() {
-                Some(next) => page = client.next_page::<Value>(&next).await?,
-                None => break,
-            }
-        }
-        progress(Progress::Counting { what: "LoginHistory".into(), done: w + 1, total: Some(windows) });
+    let queries: Vec<String> = (0..windows)
+        .map(|w| {
+            let a = from_ms + w as i64 * WINDOW_DAYS * DAY_MS;
+            let b = (a + WINDOW_DAYS * DAY_MS).min(now_ms + 1);
+            format!(
+                "SELECT {LOGIN_FIELDS} FROM LoginHistory WHERE LoginTime >= {} AND LoginTime < {} ORDER BY LoginTime",
+                soql_time(a),
+                soql_time(b)
+            )
+        })
+        .collect();
+    // Collected first: a lazily mapped iterator inside the stream makes the job's future
+    // not provably `Send`.
+    let reads: Vec<_> = queries.iter().map(|soql| read_window(client, soql, ips)).collect();
+    let mut results = stream::iter(reads).buffered(IN_FLIGHT);
+    let (mut kept, mut read, mut done) = (Vec::new(), 0u64, 0u64);
+    while let Some(window) = results.next().await {
+        let (rows, n) = window?;
+        kept.extend(rows);
+        read += n;
+        done += 1;
+        progress(Progress::Counting { what: "LoginHistory".into(), done, total: Some(windows) });
     }
     Ok((kept, read))
 }
@@ -284,13 +313,20 @@ async fn event_logs(
             soql_time(from_ms - DAY_MS)
         ))
         .await?;
+    let downloads: Vec<_> = files.iter().map(|f| download(client, f, incidents)).collect();
+    let mut found = stream::iter(downloads).buffered(IN_FLIGHT);
     let mut hits = Vec::new();
-    for f in &files {
-        let id = f["Id"].as_str().unwrap_or_default();
-        let csv = client.get_text(&format!("sobjects/EventLogFile/{id}/LogFile")).await?;
-        hits.extend(match_csv(&csv, incidents, f["EventType"].as_str().unwrap_or_default()));
+    while let Some(file) = found.next().await {
+        hits.extend(file?);
     }
     Ok((hits, files.len() as u64))
+}
+
+/// One event log file's hits.
+async fn download(client: &SalesforceClient, file: &Value, incidents: &[&Incident]) -> Result<Vec<Hit>, Error> {
+    let id = file["Id"].as_str().unwrap_or_default();
+    let csv = client.get_text(&format!("sobjects/EventLogFile/{id}/LogFile")).await?;
+    Ok(match_csv(&csv, incidents, file["EventType"].as_str().unwrap_or_default()))
 }
 
 /// An event log's `TIMESTAMP` (`20251108123456.789`, UTC) in milliseconds.
