@@ -156,7 +156,7 @@ pub async fn search(
                         at: r["LoginTime"].as_str().unwrap_or_default().to_string(),
                         user: r["UserId"].as_str().unwrap_or_default().to_string(),
                         indicator: addr.to_string(),
-                        seen: format!("{column} {seen}"),
+                        seen: seen_as(column, seen, addr),
                         detail: format!(
                             "{} · {} · {}",
                             r["Application"].as_str().unwrap_or("-"),
@@ -207,6 +207,16 @@ pub async fn search(
         })
         .collect();
     Ok(IocResult { indicators_version: data.version.clone(), incidents, method, rows_read: read, event_logs, notes })
+}
+
+/// Where an indicator was seen: the column, and its whole value when that says more than the
+/// indicator (a forwarded-for list, a longer user agent).
+fn seen_as(column: &str, value: &str, indicator: &str) -> String {
+    if value == indicator {
+        column.to_string()
+    } else {
+        format!("{column}: {value}")
+    }
 }
 
 /// Asks Salesforce for the rows with an indicator's address.
@@ -374,7 +384,7 @@ pub fn match_csv(csv: &str, incidents: &[&Incident], event_type: &str) -> Vec<Hi
                         .unwrap_or_default(),
                     user: user.map(cell).unwrap_or_default().to_string(),
                     indicator: indicator.value.clone(),
-                    seen: format!("{} {}", columns[c], cell(c)),
+                    seen: seen_as(&columns[c], cell(c), &indicator.value),
                     detail: event_type.to_string(),
                 });
             }
