@@ -15,3 +15,4 @@ pub mod view;
 pub use reconnect_engine as engine;
 pub use reconnect_gainsight as gainsight;
 pub use reconnect_hardening as hardening;
+pub use reconnect_readiness as readiness;

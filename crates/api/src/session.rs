@@ -16,8 +16,10 @@ use reconnect_engine::oauth::settings::SignInSettings;
 use reconnect_engine::playbook::{Context, Effects, Failure, Playbook, Said};
 use reconnect_engine::progress::Progress;
 use reconnect_engine::state_file::{Loaded, StateFile};
+use reconnect_engine::trust::{TrustReading, TrustRequest, TrustState};
 use reconnect_engine::view::{
     OrgScreen, PendingLinkView, PracticeLogin, PrefillView, Primary, Problem, SettingsFix, SignInContext, SignInScreen,
+    TrustLine,
 };
 use serde_json::Value;
 
@@ -58,6 +60,10 @@ pub struct Session {
     running: Option<(usize, Option<Progress>)>,
     /// Where the last report was saved.
     report_saved: Option<String>,
+    /// The signed-in org's Trust status, as last read.
+    trust: Option<TrustState>,
+    /// Whether it is being read.
+    trust_reading: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -73,6 +79,7 @@ fn context<'a>(
     journal: &'a Journal,
     sign_in: &'a SignInContext,
     running: &'a Option<(usize, Option<Progress>)>,
+    trust: &'a Option<TrustState>,
     language: Language,
 ) -> Context<'a> {
     Context {
@@ -81,7 +88,19 @@ fn context<'a>(
         language,
         practice_url: sign_in.practice_url.as_deref(),
         progress: running.as_ref().and_then(|(_, p)| p.as_ref()),
+        trust: current_trust(trust, state),
     }
+}
+
+/// The Trust reading, when it is about the org signed in now.
+fn current_trust<'a>(trust: &'a Option<TrustState>, state: &SavedState) -> Option<&'a TrustState> {
+    let instance = &state.connection.signed_in()?.facts.instance_name;
+    trust.as_ref().filter(|t| match t {
+        TrustState::Read(r) => r.instance.key.eq_ignore_ascii_case(instance),
+        TrustState::Unreadable { instance: asked, .. } => {
+            asked.as_ref().is_none_or(|k| k.as_str().eq_ignore_ascii_case(instance))
+        }
+    })
 }
 
 impl Session {
@@ -122,13 +141,16 @@ impl Session {
             shared_link: None,
             running: None,
             report_saved: None,
+            trust: None,
+            trust_reading: false,
         };
         if session.state.active.as_deref().is_some_and(|id| registry::find(id).is_none()) {
             session.state.active = None;
         }
         let language = session.language();
         for p in &mut session.playbooks {
-            let ctx = context(&session.state, &session.journal, &session.sign_in, &session.running, language);
+            let ctx =
+                context(&session.state, &session.journal, &session.sign_in, &session.running, &session.trust, language);
             p.settle(&ctx);
         }
         session
@@ -218,7 +240,7 @@ impl Session {
             }
             Intent::Navigate { nav } => {
                 let i = self.active_index().ok_or(Error::StepUnreachable)?;
-                let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, language);
+                let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, &self.trust, language);
                 self.playbooks[i].navigate(nav, &ctx)?;
                 Ok(Said::Nothing)
             }
@@ -240,7 +262,7 @@ impl Session {
             }
             Intent::Playbook { intent } => {
                 let i = self.active_index().ok_or(Error::StepUnreachable)?;
-                let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, language);
+                let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, &self.trust, language);
                 self.playbooks[i].apply(intent, &ctx, fx)
             }
         }
@@ -297,7 +319,7 @@ impl Session {
             self.org_changed();
         }
         let language = self.language();
-        let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, language);
+        let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, &self.trust, language);
         self.playbooks[i].apply_link(link, &ctx);
         self.state.active = Some(self.playbooks[i].id().to_string());
         self.state.prefill = Some(prefill_of(link));
@@ -407,6 +429,38 @@ impl Session {
     }
 
     /// The journal, for the jobs that write to it.
+    /// How to read the signed-in org's Trust status now; `None` when no one is signed in or a
+    /// reading is under way.
+    pub fn trust_request(&mut self) -> Option<TrustRequest> {
+        if self.trust_reading {
+            return None;
+        }
+        let signed_in = self.state.connection.signed_in()?;
+        match TrustRequest::for_org(signed_in, None, self.language()) {
+            Ok(request) => {
+                self.trust_reading = true;
+                Some(request)
+            }
+            Err(e) => {
+                self.trust = Some(TrustState::Unreadable { instance: None, message: e.user_message(), at_ms: 0 });
+                None
+            }
+        }
+    }
+
+    /// Records what reading the Trust status gave.
+    pub fn trust_read(&mut self, request: &TrustRequest, result: Result<TrustReading, Error>, now_ms: i64) {
+        self.trust_reading = false;
+        self.trust = Some(match result {
+            Ok(reading) => TrustState::Read(Box::new(reading)),
+            Err(e) => TrustState::Unreadable {
+                instance: Some(request.instance.clone()),
+                message: e.user_message(),
+                at_ms: now_ms,
+            },
+        });
+    }
+
     pub fn journal(&self) -> &Journal {
         &self.journal
     }
@@ -419,7 +473,7 @@ impl Session {
         }
         let i = self.active_index()?;
         let language = self.language();
-        let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, language);
+        let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, &self.trust, language);
         match self.playbooks[i].prepare(operation, &ctx) {
             Ok(job) => {
                 self.feedback = None;
@@ -444,7 +498,7 @@ impl Session {
     pub fn finish(&mut self, done: Done) {
         let Some((i, _)) = self.running.take() else { return };
         let language = self.language();
-        let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, language);
+        let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, &self.trust, language);
         match self.playbooks[i].finish(done, &ctx) {
             Ok(said) => self.said(said),
             Err(f) => self.failed(f),
@@ -462,7 +516,7 @@ impl Session {
 
     fn build_report(&self, now: &str) -> Result<reconnect_engine::report::Report, Failure> {
         let i = self.active_index().ok_or(Error::StepUnreachable)?;
-        let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, self.language());
+        let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, &self.trust, self.language());
         self.playbooks[i].report(&ctx, now)
     }
 
@@ -524,7 +578,7 @@ impl Session {
     /// The screen to show.
     pub fn view(&self) -> View {
         let l = self.language();
-        let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, l);
+        let ctx = context(&self.state, &self.journal, &self.sign_in, &self.running, &self.trust, l);
         let mut view = View {
             language: l,
             language_choice: self.state.language,
@@ -554,6 +608,9 @@ impl Session {
             shared_link: self.shared_link.clone(),
             report_saved: self.report_saved.clone(),
             busy: self.running.is_some(),
+            trust: self.state.connection.signed_in().map(|s| {
+                TrustLine::build(&s.facts.instance_name, current_trust(&self.trust, &self.state), self.trust_reading, l)
+            }),
         };
         if let Some(i) = self.active_index() {
             let p = &self.playbooks[i];

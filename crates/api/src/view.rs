@@ -5,7 +5,7 @@
 use reconnect_engine::connection::ConnectionIntent;
 use reconnect_engine::language::Language;
 use reconnect_engine::view::{
-    Navigation, OrgScreen, PendingLinkView, PrefillView, Primary, Problem, SignInScreen, StepItem,
+    Navigation, OrgScreen, PendingLinkView, PrefillView, Primary, Problem, SignInScreen, StepItem, TrustLine,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -48,6 +48,8 @@ pub struct View {
     pub report_saved: Option<String>,
     /// Whether a long operation runs.
     pub busy: bool,
+    /// The signed-in org's instance status on Salesforce Trust, for the header.
+    pub trust: Option<TrustLine>,
 }
 
 /// What the screen shows.

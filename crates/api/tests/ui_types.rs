@@ -37,6 +37,9 @@ fn export(dir: &Path) {
     reconnect_hardening::screens::Screen::export_all_to(dir).unwrap();
     reconnect_hardening::playbook::Intent::export_all_to(dir).unwrap();
     reconnect_hardening::playbook::Operation::export_all_to(dir).unwrap();
+    reconnect_readiness::screens::Screen::export_all_to(dir).unwrap();
+    reconnect_readiness::playbook::Intent::export_all_to(dir).unwrap();
+    reconnect_readiness::playbook::Operation::export_all_to(dir).unwrap();
 }
 
 #[test]

@@ -114,6 +114,20 @@ pub enum Error {
         /// What could not be read.
         what: String,
     },
+    /// A Trust API base URL that is neither https nor loopback http.
+    TrustBaseInvalid {
+        /// What was given.
+        input: String,
+    },
+    /// The org's instance is not known (no `Organization.InstanceName`).
+    TrustInstanceUnknown,
+    /// Salesforce's Trust status could not be read.
+    TrustUnavailable {
+        /// The instance asked about.
+        instance: String,
+        /// Why, in words (never a response body).
+        reason: String,
+    },
     /// A response that is not what Salesforce sends.
     UnexpectedResponse {
         /// What was wrong.
@@ -374,6 +388,14 @@ impl Error {
             Error::UnexpectedResponse { what } => {
                 (text("err.unexpected.what", &[("what", what)]), text("err.unexpected.next", &[]))
             }
+            Error::TrustBaseInvalid { input } => {
+                (text("err.trust_base.what", &[("input", input)]), text("err.trust_base.next", &[]))
+            }
+            Error::TrustInstanceUnknown => (text("err.trust_instance.what", &[]), text("err.trust_instance.next", &[])),
+            Error::TrustUnavailable { instance, reason } => (
+                text("err.trust_unavailable.what", &[("instance", instance), ("reason", reason)]),
+                text("err.trust_unavailable.next", &[("instance", instance)]),
+            ),
             Error::ApiVersionUnsupported { min, max } => (
                 text("err.api_version.what", &[("min", &min.to_string()), ("max", &max.to_string())]),
                 text("err.api_version.next", &[]),

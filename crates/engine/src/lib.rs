@@ -30,6 +30,7 @@ pub mod salesforce_id;
 pub mod secret;
 pub mod state_file;
 pub mod timestamp;
+pub mod trust;
 pub mod undo;
 pub mod view;
 pub mod write;

@@ -17,6 +17,7 @@ use crate::language::{text, Language, Text, UserMessage};
 use crate::link::{CheckedLink, LinkFields, Vocabulary};
 use crate::progress::Progress;
 use crate::report::Report;
+use crate::trust::TrustState;
 use crate::view::{LinkChange, Navigation, Primary, SettingsFix, StepItem};
 
 /// What the engine lends a playbook while it answers.
@@ -31,6 +32,8 @@ pub struct Context<'a> {
     pub practice_url: Option<&'a str>,
     /// How far the running job is, when one runs.
     pub progress: Option<&'a Progress>,
+    /// The last reading of the signed-in org's Trust status, when there is one.
+    pub trust: Option<&'a TrustState>,
 }
 
 /// The side effects an intent may have.

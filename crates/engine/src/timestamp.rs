@@ -63,6 +63,19 @@ pub fn display_ms(ms: i64) -> String {
     format!("{} {} UTC", &iso[..10], &iso[11..19])
 }
 
+/// Formats in this computer's time zone, with its offset: `2025-12-12 19:05 (UTC+09:00)`
+/// (times the admin acts on, such as a maintenance window).
+pub fn display_local(ms: i64) -> String {
+    use chrono::{Local, TimeZone};
+    match Local.timestamp_millis_opt(ms).single() {
+        Some(t) => {
+            let offset = t.format("%:z").to_string();
+            format!("{} (UTC{offset})", t.format("%Y-%m-%d %H:%M"))
+        }
+        None => display_ms(ms),
+    }
+}
+
 /// A Salesforce datetime as an admin reads it (see [`display_ms`]); text that is not one is
 /// shown as it is.
 pub fn display(s: &str) -> String {
@@ -133,6 +146,13 @@ mod tests {
         assert_eq!(format_ms(951_782_400_123), "2000-02-29T00:00:00.123+0000");
         assert!(parse_ms("2025-13-01").is_none());
         assert!(parse_ms("yesterday").is_none());
+    }
+
+    #[test]
+    fn local_times_name_their_offset() {
+        let shown = display_local(parse_ms("2025-12-12T10:05:00Z").unwrap());
+        assert!(shown.starts_with("2025-12-1") && (shown.contains("(UTC+") || shown.contains("(UTC-")), "{shown}");
+        assert_eq!(display_ms(parse_ms("2025-12-12T10:05:00Z").unwrap()), "2025-12-12 10:05:00 UTC");
     }
 
     #[test]

@@ -410,3 +410,84 @@ pub struct LinkChange {
     /// The link's answer.
     pub to: String,
 }
+
+/// How the org's instance is doing, for the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "engine/")]
+pub enum TrustLevel {
+    /// All services available.
+    Ok,
+    /// An incident.
+    Incident,
+    /// A maintenance under way or planned.
+    Maintenance,
+    /// Something to read, nothing broken.
+    Info,
+    /// Not read (yet, or it could not be).
+    Unknown,
+}
+
+/// The header's status line for the signed-in org's instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export_to = "engine/")]
+pub struct TrustLine {
+    /// The instance (`NA224`).
+    pub instance: String,
+    /// How it is doing.
+    pub level: TrustLevel,
+    /// In a sentence.
+    pub text: String,
+    /// Its page on the Trust site.
+    pub page: String,
+    /// Whether the status should be read now (never read, and not being read).
+    pub due: bool,
+    /// Whether it is being read.
+    pub reading: bool,
+}
+
+impl TrustLine {
+    /// The line for `instance` from the last reading, in `l`.
+    pub fn build(instance: &str, state: Option<&crate::trust::TrustState>, reading: bool, l: Language) -> TrustLine {
+        use crate::language::text;
+        use crate::timestamp::display_local;
+        use crate::trust::status::StatusWord;
+        use crate::trust::TrustState;
+        let page = crate::trust::InstanceKey::parse(instance)
+            .map(|k| crate::trust::instance_page(&k))
+            .unwrap_or_else(|_| crate::trust::SITE.to_string());
+        let say = |key: &str, args: &[(&str, &str)]| {
+            let mut all = vec![("instance", instance)];
+            all.extend_from_slice(args);
+            text(key, &all).get(l).to_string()
+        };
+        let (level, line) = match state {
+            None if reading => (TrustLevel::Unknown, say("trust.line.reading", &[])),
+            None => (TrustLevel::Unknown, say("trust.line.not_read", &[])),
+            Some(TrustState::Unreadable { .. }) => (TrustLevel::Unknown, say("trust.line.unreadable", &[])),
+            Some(TrustState::Read(r)) => {
+                let s = &r.instance;
+                let open = s.incidents.iter().find(|i| i.open());
+                let next = s.maintenances.iter().filter_map(|m| m.planned_start_ms).min();
+                match (&s.status, open, next) {
+                    (StatusWord::MajorIncident { .. } | StatusWord::MinorIncident { .. }, _, _) | (_, Some(_), _) => {
+                        let since = open.and_then(|i| i.start_ms()).map(display_local).unwrap_or_default();
+                        let major = matches!(s.status, StatusWord::MajorIncident { .. });
+                        let key = if major { "trust.line.major" } else { "trust.line.minor" };
+                        (TrustLevel::Incident, say(key, &[("since", &since)]))
+                    }
+                    (StatusWord::Maintenance { .. }, _, _) | (_, _, Some(_)) => {
+                        let start = next.map(display_local).unwrap_or_default();
+                        (TrustLevel::Maintenance, say("trust.line.maintenance", &[("start", &start)]))
+                    }
+                    (StatusWord::Ok, _, _) => (TrustLevel::Ok, say("trust.line.ok", &[])),
+                    (StatusWord::Informational { .. }, _, _) => (TrustLevel::Info, say("trust.line.info", &[])),
+                    (StatusWord::Other { value }, _, _) => {
+                        (TrustLevel::Info, say("trust.line.other", &[("word", value)]))
+                    }
+                }
+            }
+        };
+        TrustLine { instance: instance.to_string(), level, text: line, page, due: state.is_none() && !reading, reading }
+    }
+}

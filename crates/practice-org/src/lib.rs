@@ -23,6 +23,7 @@ pub mod soql;
 pub mod store;
 pub mod time;
 mod tls;
+pub mod trust;
 mod write_rules;
 
 use std::collections::HashMap;
@@ -70,6 +71,8 @@ pub struct Config {
     pub page_size: usize,
     /// Serve HTTPS with a self-signed loopback certificate (see [`RunningOrg::certificate_pem`]).
     pub tls: bool,
+    /// What the practice Trust API under `/trust` answers at first.
+    pub trust: trust::TrustScenario,
 }
 
 impl Config {
@@ -81,6 +84,7 @@ impl Config {
             faults: Faults::default(),
             page_size: 2000,
             tls: false,
+            trust: trust::TrustScenario::Ok,
         }
     }
 }
@@ -133,6 +137,17 @@ impl RunningOrg {
     /// API requests served so far (what the request limit counts).
     pub fn api_requests(&self) -> u64 {
         lock(&self.state).api_requests
+    }
+
+    /// The practice Trust API's base URL (what [`reconnect_engine::trust::TrustBase`] gives
+    /// for this org).
+    pub fn trust_url(&self) -> String {
+        format!("{}/trust", self.url)
+    }
+
+    /// Switches what the practice Trust API answers.
+    pub fn set_trust(&self, scenario: trust::TrustScenario) {
+        lock(&self.state).trust = scenario;
     }
 
     /// Changes the request limit while the org runs, e.g. to cut a run off halfway.
@@ -196,6 +211,7 @@ pub(crate) struct Org {
     pub connected_apps: Vec<scenario::ConnectedAppMetadata>,
     pub api_requests: u64,
     pub rng: u64,
+    pub trust: trust::TrustScenario,
 }
 
 impl Org {
@@ -240,6 +256,7 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
         connected_apps: extras.connected_apps,
         api_requests: 0,
         rng: 0x9E37_79B9_7F4A_7C15,
+        trust: config.trust,
     }));
     let app = Router::new()
         .merge(oauth::routes())
@@ -247,6 +264,7 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
         .merge(gainsight::routes())
         .merge(install_page::routes())
         .merge(metadata_api::routes())
+        .merge(trust::routes())
         .fallback(|| async { SfError::not_found().into_response() })
         .layer(middleware::from_fn_with_state(state.clone(), faults))
         .with_state(state.clone());

@@ -188,7 +188,9 @@ impl Scenario {
                 def.add_described_field(&f.name, &f.label, &f.like)?;
             }
         }
-        let mut store = Store::new(schema, self.records.clone())?;
+        let mut records = self.records.clone();
+        relative_times(&mut records, now_ms)?;
+        let mut store = Store::new(schema, records)?;
         for (set, names) in &self.metadata.user_permissions {
             if store.get("PermissionSet", set).is_none() {
                 return Err(format!("metadata.user_permissions: no permission set {set}"));
@@ -213,6 +215,24 @@ impl Scenario {
             .map(|(_, v)| v.clone())
             .unwrap_or_else(|| label.to_string())
     }
+}
+
+/// A record value `now-200d` (or `now-2h`, `now-30m`) is that long before `now_ms`, so a
+/// scenario's "last logged in 200 days ago" stays true whenever it runs.
+fn relative_times(
+    records: &mut std::collections::BTreeMap<String, Vec<crate::store::Record>>,
+    now_ms: i64,
+) -> Result<(), String> {
+    for rows in records.values_mut() {
+        for row in rows {
+            for value in row.values_mut() {
+                let Some(ago) = value.as_str().and_then(|s| s.strip_prefix("now-")) else { continue };
+                let ms = reconnect_engine::timestamp::parse_duration_ms(ago).map_err(|e| e.to_string())?;
+                *value = serde_json::Value::String(crate::time::format_ms(now_ms - ms));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

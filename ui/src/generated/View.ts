@@ -6,6 +6,7 @@ import type { PrefillView } from "./engine/PrefillView";
 import type { Primary } from "./engine/Primary";
 import type { Problem } from "./engine/Problem";
 import type { StepItem } from "./engine/StepItem";
+import type { TrustLine } from "./engine/TrustLine";
 
 /**
  * The window.
@@ -78,4 +79,8 @@ report_saved: string | null,
 /**
  * Whether a long operation runs.
  */
-busy: boolean, };
+busy: boolean, 
+/**
+ * The signed-in org's instance status on Salesforce Trust, for the header.
+ */
+trust: TrustLine | null, };

@@ -2,6 +2,7 @@
 //! the Metadata API's few SOAP calls, and the facts Reconnect reads about an org.
 
 pub mod client;
+pub mod installed_packages;
 pub mod instance;
 pub mod metadata;
 pub mod org_facts;

@@ -73,6 +73,9 @@ pub struct Vendor {
     pub name: String,
     /// Its connected apps' names.
     pub apps: Vec<String>,
+    /// The Reconnect playbook that reconnects it, when one does.
+    #[serde(default)]
+    pub playbook: Option<String>,
     /// The addresses it calls Salesforce from.
     pub egress: Egress,
 }
