@@ -14,10 +14,8 @@ use reconnect_api::engine::language::Language;
 use reconnect_api::engine::link::links_in_args;
 use reconnect_api::engine::paths::{config_dir, instance_bus_name};
 use reconnect_api::session::Session;
+use reconnect_api::state::STATE_FILE;
 use tauri::{AppHandle, Manager};
-
-/// Name of the state file inside the app's config folder.
-const STATE_FILE: &str = "wizard-state.json";
 
 /// Runs `f` on the app's session. A panic while holding the lock cannot leave the session
 /// half-changed on disk (saves are atomic), so a poisoned lock is safe to reuse.

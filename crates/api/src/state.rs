@@ -11,6 +11,16 @@ use reconnect_engine::view::PrefillView;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+/// The state file's name in the app's config folder.
+pub const STATE_FILE: &str = "wizard-state.json";
+
+/// One playbook's saved answers, read without touching the file (the CLI reads what the app
+/// recorded; a file it cannot read is the app's to set aside, so this gives `None`).
+pub fn peek_playbook(dir: &std::path::Path, id: &str) -> Option<Value> {
+    let file: Value = serde_json::from_slice(&std::fs::read(dir.join(STATE_FILE)).ok()?).ok()?;
+    (file["schema"] == SavedState::SCHEMA).then(|| file["playbooks"][id].clone()).filter(|v| !v.is_null())
+}
+
 /// The saved state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SavedState {

@@ -7,6 +7,7 @@ mod hardening_commands;
 mod job_output;
 mod link_commands;
 mod output;
+mod readiness_commands;
 mod session_commands;
 
 use std::process::ExitCode;
@@ -82,6 +83,10 @@ enum Command {
         /// Scenario: production-us-revoked, eu-sandbox or already-fixed.
         #[arg(long, default_value = practice_org::scenario::DEFAULT)]
         scenario: String,
+        /// What its Trust API (under /trust) answers: ok, minor-incident, maintenance, slow or
+        /// garbage (switch later with POST <url>/trust/practice/scenario).
+        #[arg(long, default_value = "ok")]
+        trust: String,
         /// Address to listen on (loopback only).
         #[arg(long, default_value = "127.0.0.1:0")]
         addr: std::net::SocketAddr,
@@ -212,6 +217,21 @@ enum Command {
         #[arg(long, conflicts_with = "dry_run")]
         yes: bool,
     },
+    /// The Salesforce Trust status of the signed-in org's instance: incidents, maintenances
+    /// and Salesforce's general messages. Exit 1 when something is not OK, 2 when it cannot
+    /// be read.
+    Status,
+    /// Whether the org is ready for the next incident: its Trust status, the Trust
+    /// subscription recorded in the app, and the Modify All Data holders Salesforce e-mails,
+    /// with what may keep the e-mails from them. Exit 0 ready, 1 something to do.
+    Readiness,
+    /// Save the incident runbook (Markdown, or HTML for .html): every integration with its
+    /// connected app, users, package, how to revoke and reconnect it, and who to call.
+    Runbook {
+        /// Where to save it.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Wizard links: reconnect://wizard?… links that open the app at a step with answers
     /// filled in, optionally signed by a support desk.
     Link {
@@ -336,6 +356,9 @@ async fn main() -> ExitCode {
             let args = hardening_commands::RevokeArgs { app, user, unused_days, dry_run, yes };
             hardening_commands::revoke(&out, args).await
         }
+        Command::Status => readiness_commands::status(&out).await,
+        Command::Readiness => readiness_commands::readiness(&out).await,
+        Command::Runbook { out: path } => readiness_commands::runbook(&out, &path).await,
         Command::Link { command } => match command {
             LinkCommand::Keygen { id, name, out: path, trust } => link_commands::keygen(&out, &id, &name, path, trust),
             LinkCommand::New { playbook, region, org, env, use_case, step, language, ticket, sign, expires } => {
@@ -359,6 +382,7 @@ async fn main() -> ExitCode {
         Command::Logout { forget } => session_commands::logout(&out, forget).await,
         Command::PracticeOrg {
             scenario,
+            trust,
             addr,
             latency_ms,
             error_share,
@@ -373,7 +397,7 @@ async fn main() -> ExitCode {
                 request_limit,
                 rotate_refresh_tokens,
             };
-            session_commands::practice_org(&out, &scenario, addr, faults).await
+            session_commands::practice_org(&out, &scenario, &trust, addr, faults).await
         }
     }
 }

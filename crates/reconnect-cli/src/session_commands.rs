@@ -164,12 +164,23 @@ pub async fn logout(out: &Out, forget: bool) -> ExitCode {
 pub async fn practice_org(
     out: &Out,
     scenario: &str,
+    trust: &str,
     addr: std::net::SocketAddr,
     faults: practice_org::Faults,
 ) -> ExitCode {
     let mut config = practice_org::Config::new(scenario);
     config.addr = addr;
     config.faults = faults;
+    let Some(trust) = practice_org::trust::TrustScenario::named(trust) else {
+        eprintln!(
+            "{}: {} ({})",
+            out.l("cli.error"),
+            out.l("cli.practice_trust_unknown"),
+            practice_org::trust::TrustScenario::NAMES.join(", ")
+        );
+        return ExitCode::from(2);
+    };
+    config.trust = trust;
     let org = match practice_org::start(config).await {
         Ok(org) => org,
         Err(e) => {
@@ -188,6 +199,7 @@ pub async fn practice_org(
                 "url": org.url(), "login_url": format!("{}/services/oauth2/authorize", org.url()), "scenario": s.name,
                 "logins": logins,
                 "gainsight": { "connectors_url": org.gainsight_connectors_url(), "tenant": org.url(), "access_key": org.gainsight_access_key() },
+                "trust": org.trust_url(),
             })
         );
     } else {
@@ -200,6 +212,7 @@ pub async fn practice_org(
         }
         println!("  {}: {}", out.l("cli.practice_connectors"), org.gainsight_connectors_url());
         println!("  {}: {}", out.l("cli.practice_access_key"), org.gainsight_access_key());
+        println!("  {}: {}", out.l("cli.practice_trust"), org.trust_url());
         println!("  {}: reconnect login --org {}", out.l("cli.try"), org.url());
         println!("{}", out.l("cli.stop_with_ctrl_c"));
     }
