@@ -16,6 +16,7 @@ fn main() {
             "run_operation",
             "save_report",
             "copy_report",
+            "refresh_trust",
             "open_wizard_link",
             "accept_wizard_link",
             "dismiss_wizard_link",

@@ -5,6 +5,7 @@ mod clipboard_ext;
 mod commands;
 mod link_ext;
 mod sign_in_ext;
+mod trust_ext;
 mod work_ext;
 
 use std::sync::Mutex;
@@ -73,6 +74,7 @@ pub fn run() {
             work_ext::run_operation,
             work_ext::save_report,
             work_ext::copy_report,
+            trust_ext::refresh_trust,
             link_ext::open_wizard_link,
             link_ext::accept_wizard_link,
             link_ext::dismiss_wizard_link,

@@ -13,6 +13,8 @@ mod driver;
 mod hardening;
 #[path = "window/journeys.rs"]
 mod journeys;
+#[path = "window/readiness.rs"]
+mod readiness;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;

@@ -18,6 +18,8 @@ export const backend = {
   run: (operation: unknown) => invoke<View>('run_operation', { operation }),
   saveReport: () => invoke<View>('save_report'),
   copyReport: () => invoke<View>('copy_report'),
+  // The signed-in org's Trust status, read in the background.
+  refreshTrust: () => invoke<View>('refresh_trust'),
   openWizardLink: (link: string) => invoke<View>('open_wizard_link', { link }),
   acceptWizardLink: () => invoke<View>('accept_wizard_link'),
   dismissWizardLink: () => invoke<View>('dismiss_wizard_link'),

@@ -2,5 +2,6 @@
 import type { PlaybookUi } from './types';
 import { gainsight } from './gainsight';
 import { hardening } from './hardening';
+import { readiness } from './readiness';
 
-export const playbooks: Record<string, PlaybookUi> = { gainsight, hardening };
+export const playbooks: Record<string, PlaybookUi> = { gainsight, hardening, readiness };

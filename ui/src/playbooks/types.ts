@@ -19,6 +19,8 @@ export type PlaybookProps = {
   saveReport: () => void;
   copyReport: () => void;
   reportSaved: string | null;
+  /** Reads the signed-in org's Trust status again. */
+  refreshTrust: () => void;
 };
 
 export type PlaybookUi = {
