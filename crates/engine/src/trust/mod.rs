@@ -277,7 +277,7 @@ pub async fn read(request: &TrustRequest, now_ms: i64) -> Result<TrustReading, E
         // Whether `locale` selects the language is not confirmed; English keys answer otherwise.
         match get(&http, &format!("{base}/v1/localizations?locale={}", request.language.code())).await {
             Ok(v) => {
-                let words = parse_localizations(&v);
+                let words = parse_localizations(&v, request.language.code());
                 let describe = |kind: &str, model: &str| {
                     words.get(&(model.to_string(), kind.to_string(), "serviceIssue".to_string())).cloned()
                 };

@@ -242,16 +242,26 @@ pub fn parse_general_messages(v: &Value) -> Option<Vec<GeneralMessage>> {
     )
 }
 
-/// Reads `/v1/localizations` into `(modelName, modelKey, modelAttribute)` → text.
-pub fn parse_localizations(v: &Value) -> BTreeMap<(String, String, String), String> {
-    v.as_array()
-        .map(|a| a.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|l| {
-            Some(((text(l, "modelName")?, text(l, "modelKey")?, text(l, "modelAttribute")?), text(l, "text")?))
-        })
-        .collect()
+/// Reads `/v1/localizations` into `(modelName, modelKey, modelAttribute)` → text in the
+/// asked `locale`, else in English. The recorded list mixes every language with a `locale` on
+/// each entry, and whether the `locale` parameter filters it is not confirmed, so it is
+/// filtered here; an entry without a `locale` counts as English.
+pub fn parse_localizations(v: &Value, locale: &str) -> BTreeMap<(String, String, String), String> {
+    let mut words = BTreeMap::new();
+    let entries = v.as_array().map(|a| a.as_slice()).unwrap_or_default();
+    for wanted in ["en", locale] {
+        for l in entries {
+            if text(l, "locale").as_deref().unwrap_or("en") != wanted {
+                continue;
+            }
+            if let (Some(name), Some(key), Some(attribute), Some(t)) =
+                (text(l, "modelName"), text(l, "modelKey"), text(l, "modelAttribute"), text(l, "text"))
+            {
+                words.insert((name, key, attribute), t);
+            }
+        }
+    }
+    words
 }
 
 #[cfg(test)]
@@ -264,6 +274,22 @@ mod tests {
         assert_eq!(StatusWord::parse("MINOR_INCIDENT_CORE"), StatusWord::MinorIncident { core: true });
         assert_eq!(StatusWord::parse("MAINTENANCE_NONCORE"), StatusWord::Maintenance { core: false });
         assert_eq!(StatusWord::parse("SOMETHING_NEW"), StatusWord::Other { value: "SOMETHING_NEW".into() });
+    }
+
+    #[test]
+    fn localizations_take_the_asked_language_and_fall_back_to_english() {
+        let all = serde_json::json!([
+            {"modelName": "m", "modelKey": "a", "modelAttribute": "label", "text": "A", "locale": "en"},
+            {"modelName": "m", "modelKey": "a", "modelAttribute": "label", "text": "エー", "locale": "ja"},
+            {"modelName": "m", "modelKey": "b", "modelAttribute": "label", "text": "B", "locale": "en"},
+            {"modelName": "m", "modelKey": "c", "modelAttribute": "label", "text": "C-de", "locale": "de"},
+        ]);
+        let key = |k: &str| ("m".to_string(), k.to_string(), "label".to_string());
+        let ja = parse_localizations(&all, "ja");
+        assert_eq!(ja.get(&key("a")).map(String::as_str), Some("エー"));
+        assert_eq!(ja.get(&key("b")).map(String::as_str), Some("B"));
+        assert_eq!(ja.get(&key("c")), None);
+        assert_eq!(parse_localizations(&all, "en").get(&key("a")).map(String::as_str), Some("A"));
     }
 
     #[test]
