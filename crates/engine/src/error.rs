@@ -128,6 +128,46 @@ pub enum Error {
         /// Why, in words (never a response body).
         reason: String,
     },
+    /// Not a Zendesk account's address or subdomain.
+    NotZendesk {
+        /// The host read.
+        input: String,
+    },
+    /// No Zendesk account is signed in.
+    ZendeskNotSignedIn,
+    /// Zendesk refused the credential (401, or the anonymous user it answers a wrong one with).
+    ZendeskUnauthorized,
+    /// Zendesk refused the signed-in user (403): an agent calling an admin endpoint.
+    ZendeskForbidden {
+        /// The request, without ids or query.
+        what: String,
+        /// Zendesk's message.
+        message: String,
+    },
+    /// Zendesk does not know the record or the account (404).
+    ZendeskNotFound {
+        /// The request, without ids or query.
+        what: String,
+    },
+    /// Zendesk refused the values sent (422 or 400).
+    ZendeskInvalid {
+        /// The request, without ids or query.
+        what: String,
+        /// Zendesk's error code.
+        code: String,
+        /// Zendesk's field messages (never a value sent).
+        details: String,
+    },
+    /// Zendesk's rate limit asks for a longer wait than Reconnect waits.
+    ZendeskRateLimited {
+        /// The seconds Zendesk asked for.
+        seconds: u64,
+    },
+    /// Zendesk answered with a server error.
+    ZendeskUnavailable {
+        /// The HTTP status.
+        status: u16,
+    },
     /// A response that is not what Salesforce sends.
     UnexpectedResponse {
         /// What was wrong.
@@ -385,6 +425,34 @@ impl Error {
             Error::UnexpectedRequest { what } => {
                 (text("err.unexpected_request.what", &[("what", what)]), text("err.unexpected_request.next", &[]))
             }
+            Error::NotZendesk { input } => {
+                (text("err.not_zendesk.what", &[("input", input)]), text("err.not_zendesk.next", &[]))
+            }
+            Error::ZendeskNotSignedIn => {
+                (text("err.zd_not_signed_in.what", &[]), text("err.zd_not_signed_in.next", &[]))
+            }
+            Error::ZendeskUnauthorized => {
+                (text("err.zd_unauthorized.what", &[]), text("err.zd_unauthorized.next", &[]))
+            }
+            Error::ZendeskForbidden { what, message } => (
+                text("err.zd_forbidden.what", &[("what", what), ("message", message)]),
+                text("err.zd_forbidden.next", &[]),
+            ),
+            Error::ZendeskNotFound { what } => {
+                (text("err.zd_not_found.what", &[("what", what)]), text("err.zd_not_found.next", &[]))
+            }
+            Error::ZendeskInvalid { what, code, details } => (
+                text("err.zd_invalid.what", &[("what", what), ("code", code), ("details", details)]),
+                text("err.zd_invalid.next", &[]),
+            ),
+            Error::ZendeskRateLimited { seconds } => (
+                text("err.zd_rate_limited.what", &[("seconds", &seconds.to_string())]),
+                text("err.zd_rate_limited.next", &[]),
+            ),
+            Error::ZendeskUnavailable { status } => (
+                text("err.zd_unavailable.what", &[("status", &status.to_string())]),
+                text("err.zd_unavailable.next", &[]),
+            ),
             Error::UnexpectedResponse { what } => {
                 (text("err.unexpected.what", &[("what", what)]), text("err.unexpected.next", &[]))
             }

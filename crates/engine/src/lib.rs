@@ -34,5 +34,6 @@ pub mod trust;
 pub mod undo;
 pub mod view;
 pub mod write;
+pub mod zendesk;
 
 pub use error::Error;

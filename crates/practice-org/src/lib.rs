@@ -25,6 +25,7 @@ pub mod time;
 mod tls;
 pub mod trust;
 mod write_rules;
+pub mod zendesk;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -945,3 +945,227 @@ async fn the_practice_trust_api_answers_in_the_recorded_shapes() {
     // An instance it does not serve: 404 (not recorded; chosen and marked so in trust.rs).
     assert_eq!(get("/v1/instances/NA1/status").await.status, 404);
 }
+
+fn zendesk_recording(name: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../corpus/zendesk/{name}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Zendesk recordings of calls the practice Zendesk does not serve, and why.
+const ZENDESK_NOT_SERVED: &[(&str, &str)] = &[
+    ("zendesk-app-delete", "Reconnect never deletes apps"),
+    ("zendesk-app-update", "Reconnect never changes an app's definition"),
+    ("zendesk-apps-create-202", "Reconnect never uploads apps"),
+    ("zendesk-apps-installation-create", "Reconnect never installs apps"),
+    ("zendesk-apps-installation-delete", "Reconnect never removes installations"),
+    ("zendesk-apps-job-status-completed", "app upload jobs: Reconnect uploads none"),
+    ("zendesk-apps-job-status-queued", "app upload jobs: Reconnect uploads none"),
+    ("zendesk-error-400-invalid-attribute", "a password change: Reconnect changes no passwords"),
+    ("zendesk-error-403-missing-scope", "Reconnect asks for read and write; a missing scope is not imitated"),
+    ("zendesk-error-404-no-help-desk", "an unknown subdomain: the practice Zendesk is one account"),
+    ("zendesk-error-406-comment-required", "tickets: Reconnect reads or writes none"),
+    ("zendesk-offset-pagination-users-page1", "offset pages of users: Reconnect reads lists in cursor pages"),
+    ("zendesk-users-me-2015", "the older users/me; compared with the 2023 recording"),
+    ("zendesk-users-me-2023-12-headers", "rate-limit headers: the client reads only Retry-After"),
+];
+
+/// Zendesk recordings the practice Zendesk's answers are compared with.
+const ZENDESK_COMPARED: &[&str] = &[
+    "zendesk-app-show",
+    "zendesk-apps-installation-show",
+    "zendesk-apps-installation-update",
+    "zendesk-apps-installations-list",
+    "zendesk-cursor-pagination-first-page",
+    "zendesk-cursor-pagination-last-page-empty",
+    "zendesk-cursor-pagination-single-page",
+    "zendesk-delete-204",
+    "zendesk-error-401-couldnt-authenticate",
+    "zendesk-error-401-invalid-token",
+    "zendesk-error-403-forbidden-permission",
+    "zendesk-error-404-invalid-endpoint",
+    "zendesk-error-404-recordnotfound-2015",
+    "zendesk-error-404-recordnotfound-2023",
+    "zendesk-error-422-recordinvalid",
+    "zendesk-error-429-rate-limited",
+    "zendesk-oauth-client-object",
+    "zendesk-oauth-token-grant",
+    "zendesk-oauth-token-object",
+    "zendesk-users-me-anonymous-bad-credentials",
+    "zendesk-users-me-oauth-2023",
+];
+
+#[test]
+fn every_zendesk_recording_is_compared_or_says_why_not() {
+    let mut names: Vec<String> =
+        std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../corpus/zendesk"))
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok()?.strip_suffix(".json").map(str::to_string))
+            .collect();
+    names.sort();
+    for n in &names {
+        assert!(ZENDESK_COMPARED.contains(&n.as_str()) != ZENDESK_NOT_SERVED.iter().any(|(s, _)| s == n), "{n}");
+    }
+    assert_eq!(names.len(), ZENDESK_COMPARED.len() + ZENDESK_NOT_SERVED.len());
+}
+
+/// Signs in to the practice Zendesk as `email` through its authorization page and token
+/// endpoint (PKCE), returning the token answer.
+async fn zendesk_token(base: &str, email: &str, password: &str) -> Served {
+    use base64::Engine as _;
+    use sha2::Digest;
+    let verifier = "practice-verifier-practice-verifier-practice-verifier";
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier));
+    let redirect = "http://localhost:1717/OauthRedirect";
+    let form = [
+        ("client_id", "reconnect"),
+        ("redirect_uri", redirect),
+        ("response_type", "code"),
+        ("scope", "read write"),
+        ("state", "s"),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+        ("email", email),
+        ("password", password),
+        ("decision", "allow"),
+    ];
+    let r = http().post(format!("{base}/oauth/authorizations")).form(&form).send().await.unwrap();
+    let back = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    let code = back.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
+    send(http().post(format!("{base}/oauth/tokens")).json(&json!({
+        "grant_type": "authorization_code", "code": code, "client_id": "reconnect",
+        "redirect_uri": redirect, "scope": "read write", "code_verifier": verifier,
+    })))
+    .await
+}
+
+#[tokio::test]
+async fn the_practice_zendesk_answers_in_the_recorded_shapes() {
+    use practice_org::zendesk::{start as start_zendesk, ZendeskConfig};
+    let z = start_zendesk(ZendeskConfig::default()).await.unwrap();
+    let base = z.url().to_string();
+    let users = z.users();
+    let (admin, agent) = (&users[0], &users[1]);
+    // An app's settings are its own: their names differ from app to app, so both sides'
+    // `settings` are compared as maps, not key by key.
+    let opaque = |mut v: Value| {
+        if let Some(list) = v["installations"].as_array_mut() {
+            for i in list {
+                i["settings"] = json!({});
+            }
+        } else if v.get("settings").is_some() {
+            v["settings"] = json!({});
+        }
+        v
+    };
+    let compare = |name: &str, served: &Served, allow: Allow| {
+        let r = zendesk_recording(name);
+        let status = allow.status.unwrap_or(r["response"]["status"].as_u64().unwrap() as u16);
+        assert_eq!(served.status, status, "{name} ({}): {}", allow.why, served.text);
+        let mut out = Vec::new();
+        differences(&opaque(r["response"]["body"].clone()), &opaque(served.body.clone()), "", &allow, &mut out);
+        assert!(out.is_empty(), "{name}: {out:#?}\nserved {}", served.text);
+    };
+    let granted = zendesk_token(&base, &admin.email, &admin.password).await;
+    compare(
+        "zendesk-oauth-token-grant",
+        &granted,
+        Allow {
+            extra: &["refresh_token", "expires_in", "refresh_token_expires_in"],
+            why: "expiring tokens (the default for new clients since 2026-02) add the refresh fields to the documented example",
+            ..Allow::default()
+        },
+    );
+    let token = granted.body["access_token"].as_str().unwrap().to_string();
+    let agent_token =
+        zendesk_token(&base, &agent.email, &agent.password).await.body["access_token"].as_str().unwrap().to_string();
+    let get = |path: &str, bearer: &str| send(http().get(format!("{base}{path}")).bearer_auth(bearer));
+    compare("zendesk-apps-installations-list", &get("/api/v2/apps/installations", &token).await, Allow::default());
+    compare(
+        "zendesk-apps-installation-show",
+        &get("/api/v2/apps/installations/187701.json", &token).await,
+        Allow::default(),
+    );
+    compare("zendesk-app-show", &get("/api/v2/apps/30101.json", &token).await, Allow::default());
+    compare("zendesk-users-me-oauth-2023", &get("/api/v2/users/me.json", &token).await, Allow::default());
+    compare(
+        "zendesk-users-me-anonymous-bad-credentials",
+        &get("/api/v2/users/me.json", "wrong").await,
+        Allow::default(),
+    );
+
+    let put = |id: &str, body: Value, bearer: &str| {
+        send(http().put(format!("{base}/api/v2/apps/installations/{id}.json")).bearer_auth(bearer).json(&body))
+    };
+    let updated = put("187705", json!({"settings": {"name": "Ticket Templates (support)"}}), &token).await;
+    compare("zendesk-apps-installation-update", &updated, Allow::default());
+    compare(
+        "zendesk-error-422-recordinvalid",
+        &put("187705", json!({"settings": {"name": ""}}), &token).await,
+        Allow::default(),
+    );
+    compare(
+        "zendesk-error-403-forbidden-permission",
+        &put("187705", json!({"settings": {"name": "x"}}), &agent_token).await,
+        Allow::default(),
+    );
+    compare(
+        "zendesk-error-404-recordnotfound-2023",
+        &put("9", json!({"settings": {"name": "x"}}), &token).await,
+        Allow::default(),
+    );
+    compare(
+        "zendesk-error-404-recordnotfound-2015",
+        &get("/api/v2/apps/installations/9.json", &token).await,
+        Allow::default(),
+    );
+    compare(
+        "zendesk-error-404-invalid-endpoint",
+        &get("/api/v2/import/topics/comments", &token).await,
+        Allow::default(),
+    );
+    compare("zendesk-error-401-invalid-token", &get("/api/v2/apps/installations", "revoked").await, Allow::default());
+    let basic = send(
+        http()
+            .get(format!("{base}/api/v2/apps/installations"))
+            .basic_auth(format!("{}/token", admin.email), Some("wrong")),
+    )
+    .await;
+    compare("zendesk-error-401-couldnt-authenticate", &basic, Allow::default());
+
+    // OAuth tokens and clients: the documented objects, in the recorded cursor envelopes.
+    let page = get("/api/v2/oauth/tokens.json?all=true&page[size]=1", &token).await;
+    let element = |v: &Value| Served { status: 200, body: v.clone(), text: v.to_string() };
+    compare("zendesk-oauth-token-object", &element(&page.body["tokens"][0]), Allow::default());
+    let envelope = |s: &Served| Served {
+        status: s.status,
+        body: json!({"organizations": [], "meta": s.body["meta"], "links": s.body["links"]}),
+        text: s.text.clone(),
+    };
+    compare("zendesk-cursor-pagination-first-page", &envelope(&page), Allow::default());
+    let last = get("/api/v2/oauth/tokens.json?all=true&page[size]=100", &token).await;
+    compare("zendesk-cursor-pagination-single-page", &envelope(&last), Allow::default());
+    let beyond = get("/api/v2/oauth/tokens.json?all=true&page[size]=100&page[after]=100", &token).await;
+    compare("zendesk-cursor-pagination-last-page-empty", &envelope(&beyond), Allow::default());
+    let clients = get("/api/v2/oauth/clients.json", &token).await;
+    compare(
+        "zendesk-oauth-client-object",
+        &element(&clients.body["clients"][0]),
+        Allow {
+            extra: &["global", "kind", "logo_url"],
+            why: "fields Zendesk's OAuth clients reference lists that its older example object lacks",
+            ..Allow::default()
+        },
+    );
+    let revoked = send(http().delete(format!("{base}/api/v2/oauth/tokens/502.json")).bearer_auth(&token)).await;
+    compare("zendesk-delete-204", &revoked, Allow::default());
+    z.stop().await;
+
+    // The documented 429: Retry-After in seconds and a text body.
+    let limited = start_zendesk(ZendeskConfig { rate_limit_every: Some(1), ..ZendeskConfig::default() }).await.unwrap();
+    let r = http().get(format!("{}/api/v2/apps/installations", limited.url())).bearer_auth("x").send().await.unwrap();
+    let recorded = zendesk_recording("zendesk-error-429-rate-limited");
+    assert_eq!(r.status().as_u16(), recorded["response"]["status"].as_u64().unwrap() as u16);
+    assert!(r.headers()["retry-after"].to_str().unwrap().parse::<u64>().is_ok());
+    let text = r.text().await.unwrap();
+    assert!(serde_json::from_str::<Value>(&text).is_err() && text.contains("Rate limit"), "{text}");
+}

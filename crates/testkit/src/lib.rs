@@ -117,3 +117,59 @@ pub async fn install_through_link(link: String, who: (&str, &str)) {
         http.post(format!("{}{}", url.origin().ascii_serialization(), url.path())).form(&form).send().await.unwrap();
     assert!(posted.status().is_success() || posted.status().is_redirection(), "{}", posted.status());
 }
+
+/// A practice Zendesk with its own config folder and keychain service.
+pub struct ZendeskFixture {
+    pub zendesk: practice_org::zendesk::RunningZendesk,
+    pub accounts: reconnect_engine::zendesk::session::ZendeskAccounts,
+    pub keychain: Arc<OsKeychain>,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn zendesk_fixture(config: practice_org::zendesk::ZendeskConfig) -> ZendeskFixture {
+    let zendesk = practice_org::zendesk::start(config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let service = format!("app.reconnect.desktop.test.zendesk.{}", zendesk.url().rsplit(':').next().unwrap());
+    let keychain = Arc::new(OsKeychain::open_for(&service).expect("the test keychain (run through make test)"));
+    let accounts = reconnect_engine::zendesk::session::ZendeskAccounts::new(dir.path(), keychain.clone());
+    ZendeskFixture { zendesk, accounts, keychain, dir }
+}
+
+/// What an admin does on the practice Zendesk's authorization page: signs in and allows (or
+/// denies). Returns where the browser was sent back to.
+pub async fn zendesk_browser(authorize_url: String, email: String, password: String, allow: bool) -> String {
+    let http = no_redirects();
+    let page = http.get(&authorize_url).send().await.unwrap();
+    assert_eq!(page.status(), 200, "{authorize_url}");
+    assert!(page.text().await.unwrap().contains("Practice Zendesk"));
+    let url = url::Url::parse(&authorize_url).unwrap();
+    let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    form.push(("email".into(), email));
+    form.push(("password".into(), password));
+    form.push(("decision".into(), if allow { "allow" } else { "deny" }.into()));
+    let posted = http
+        .post(format!("{}/oauth/authorizations", url.origin().ascii_serialization()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 303);
+    let back = posted.headers()["location"].to_str().unwrap().to_string();
+    let _ = http.get(&back).send().await;
+    back
+}
+
+/// Signs in to the practice Zendesk by OAuth as the practice user with `email`.
+pub async fn zendesk_sign_in(
+    f: &ZendeskFixture,
+    email: &str,
+) -> Result<reconnect_engine::zendesk::session::ZendeskRecord, Error> {
+    let user = f.zendesk.users().into_iter().find(|u| u.email == email).expect("a practice user");
+    let base = reconnect_engine::zendesk::ZendeskBase::loopback(f.zendesk.url()).unwrap();
+    let settings = SignInSettings { client_id: f.zendesk.reconnect_client_id().into(), port: 0 };
+    let sign_in = reconnect_engine::zendesk::sign_in::ZendeskSignIn::start(&base, &settings).await?;
+    let page = tokio::spawn(zendesk_browser(sign_in.authorize_url().to_string(), user.email, user.password, true));
+    let tokens = sign_in.finish(&reconnect_engine::salesforce::client::http_client(), Duration::from_secs(30)).await;
+    page.await.unwrap();
+    f.accounts.signed_in_oauth(&base, &settings.client_id, tokens?).await
+}

@@ -74,13 +74,22 @@ impl Recording {
         let response = &self.file["response"];
         let status = StatusCode::from_u16(self.status()).unwrap();
         let content_type = response["content_type"].as_str().filter(|c| !c.is_empty()).unwrap_or("application/json");
-        let text = match (response.get("raw").and_then(Value::as_str), self.body()) {
+        let raw = response.get("raw").or_else(|| response.get("body_text")).and_then(Value::as_str);
+        let text = match (raw, self.body()) {
             (Some(raw), _) => raw.to_string(),
             (None, Value::String(s)) => s,
             (None, Value::Null) => String::new(),
             (None, other) => other.to_string(),
         };
-        (status, [(header::CONTENT_TYPE, content_type.to_string())], text).into_response()
+        let mut answer = (status, [(header::CONTENT_TYPE, content_type.to_string())], text).into_response();
+        // A rate limit's wait is part of the answer the client must read.
+        let retry_after = response["headers"]
+            .as_object()
+            .and_then(|h| h.iter().find(|(k, _)| k.eq_ignore_ascii_case("retry-after")).and_then(|(_, v)| v.as_str()));
+        if let Some(v) = retry_after.and_then(|v| header::HeaderValue::from_str(v).ok()) {
+            answer.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        answer
     }
 }
 
