@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use reconnect_engine::accounts::Accounts;
+use reconnect_engine::browser::SystemBrowser;
 use reconnect_engine::clock::SystemClock;
 use reconnect_engine::error::Error;
 use reconnect_engine::job::JobEnv;
@@ -24,5 +25,6 @@ pub fn job_env(progress: ProgressSink) -> Result<JobEnv, Error> {
         journal: Journal::in_dir(&config_dir()),
         clock: Arc::new(SystemClock),
         progress,
+        browser: Arc::new(SystemBrowser),
     })
 }

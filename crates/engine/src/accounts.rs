@@ -120,6 +120,14 @@ impl Accounts {
         Accounts { file: dir.join("sessions.json"), keychain, http: http_client() }
     }
 
+    /// The Zendesk session kept beside this one (same folder, same keychain).
+    pub fn zendesk(&self) -> crate::zendesk::session::ZendeskAccounts {
+        crate::zendesk::session::ZendeskAccounts::new(
+            self.file.parent().unwrap_or(Path::new(".")),
+            self.keychain.clone(),
+        )
+    }
+
     /// The signed-in session, if any.
     pub fn current(&self) -> Result<Option<SessionRecord>, Error> {
         Ok(self.read()?.current)

@@ -8,6 +8,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::accounts::Accounts;
+use crate::browser::BrowserOpener;
 use crate::clock::Clock;
 use crate::journal::Journal;
 use crate::progress::{Progress, ProgressSink};
@@ -22,6 +23,8 @@ pub struct JobEnv {
     pub clock: Arc<dyn Clock>,
     /// Where progress goes.
     pub progress: ProgressSink,
+    /// Opens pages (a sign-in's authorization page).
+    pub browser: Arc<dyn BrowserOpener + Send + Sync>,
 }
 
 impl JobEnv {

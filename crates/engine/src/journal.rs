@@ -31,6 +31,9 @@ pub enum Event {
     /// Something was revoked (an OAuth token): it cannot be undone, only granted again by
     /// whoever held it.
     Revoked,
+    /// A secret was replaced with a new value (a Zendesk app's setting): the old value cannot
+    /// be read back, so it cannot be undone. `fields` names the settings, never a value.
+    Rotated,
 }
 
 /// Which API a change went through.
@@ -247,8 +250,9 @@ pub fn replay(entries: &[Entry]) -> Vec<LiveChange> {
                 LiveChange::Uncertain { object, key } => !(object == &e.object && key == &e.key),
                 LiveChange::Updated { .. } => true,
             }),
-            Event::Revoked => {
-                // Nothing to undo: a revoked token is granted again only by its holder.
+            Event::Revoked | Event::Rotated => {
+                // Nothing to undo: a revoked token is granted again only by its holder, and a
+                // replaced secret's old value was never read.
                 pending.remove(&slot);
             }
             Event::Restored => live.retain(|c| match c {

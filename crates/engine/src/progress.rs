@@ -79,6 +79,11 @@ pub enum Progress {
         /// All there are, when known.
         total: Option<u64>,
     },
+    /// The service's rate limit asked to wait before the next request.
+    RateLimited {
+        /// Seconds waited.
+        seconds: u64,
+    },
 }
 
 impl Progress {
@@ -92,6 +97,7 @@ impl Progress {
             Progress::Counting { done, total, .. } => {
                 total.map(|t| (done * 100).checked_div(t).unwrap_or(100).min(100) as u8)
             }
+            Progress::RateLimited { .. } => None,
         }
     }
 }

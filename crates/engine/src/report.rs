@@ -108,6 +108,28 @@ impl Report {
         }
     }
 
+    /// A report of `playbook` about an account that is not a Salesforce org (a Zendesk account):
+    /// `facts` name it, the generation time follows them.
+    pub fn for_account(
+        playbook: &str,
+        title: Text,
+        facts: Vec<(Text, Text)>,
+        passed: Option<bool>,
+        now: &str,
+    ) -> Report {
+        let verdict = text(
+            match passed {
+                Some(true) => "report.verdict.pass",
+                Some(false) => "report.verdict.fail",
+                None => "report.verdict.not_run",
+            },
+            &[],
+        );
+        let mut facts = facts;
+        facts.push((text("report.generated", &[]), Text::same(now)));
+        Report { playbook: playbook.to_string(), title, passed, verdict, facts, sections: Vec::new() }
+    }
+
     /// Adds a fact after the org's.
     pub fn fact(&mut self, label: Text, value: Text) {
         // The generation time stays last.
@@ -299,6 +321,7 @@ fn event_code(e: Event) -> &'static str {
         Event::Restored => "restored",
         Event::Failed => "failed",
         Event::Revoked => "revoked",
+        Event::Rotated => "rotated",
     }
 }
 

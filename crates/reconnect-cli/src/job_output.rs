@@ -31,6 +31,9 @@ pub fn show_progress(json_out: bool, language: Language) -> impl FnMut(Progress)
                 Some(t) => eprintln!("  … {what} {done} / {t}"),
                 None => eprintln!("  … {what} {done}"),
             },
+            Progress::RateLimited { seconds } => {
+                eprintln!("  … {}", text("cli.rate_limited", &[("seconds", &seconds.to_string())]).get(language))
+            }
         }
     }
 }

@@ -173,3 +173,17 @@ pub async fn zendesk_sign_in(
     page.await.unwrap();
     f.accounts.signed_in_oauth(&base, &settings.client_id, tokens?).await
 }
+
+/// A browser for jobs that open the practice Zendesk's authorization page: it signs in as the
+/// practice user with `email` and allows, as an admin would.
+pub struct ZendeskFormBrowser {
+    pub email: String,
+    pub password: String,
+}
+
+impl reconnect_engine::browser::BrowserOpener for ZendeskFormBrowser {
+    fn open(&self, url: &str) -> Result<(), Error> {
+        tokio::spawn(zendesk_browser(url.to_string(), self.email.clone(), self.password.clone(), true));
+        Ok(())
+    }
+}

@@ -259,12 +259,18 @@ async fn all_pages(client: &ZendeskClient, first: &str, key: &str) -> Result<Vec
     Ok(items)
 }
 
-/// The account's OAuth tokens (`all=true`: every user's, for admins) and OAuth clients.
+/// The account's OAuth tokens (`all=true`: every user's, for admins) and OAuth clients (none
+/// when the user may not list them).
 pub async fn oauth_tokens(client: &ZendeskClient, all: bool) -> Result<(Vec<OAuthToken>, Vec<OAuthClient>), Error> {
     let path = format!("/api/v2/oauth/tokens.json?page[size]=100{}", if all { "&all=true" } else { "" });
     let tokens = all_pages(client, &path, "tokens").await?.iter().filter_map(parse_oauth_token).collect();
-    let clients = all_pages(client, "/api/v2/oauth/clients.json?page[size]=100", "clients")
-        .await?
+    // Agents may not list OAuth clients: their tokens are then named by client id.
+    let clients = match all_pages(client, "/api/v2/oauth/clients.json?page[size]=100", "clients").await {
+        Ok(list) => list,
+        Err(Error::ZendeskForbidden { .. }) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let clients = clients
         .iter()
         .filter_map(|c| {
             Some(OAuthClient { id: c["id"].as_u64()?, name: text(c, "name"), identifier: text(c, "identifier") })

@@ -120,7 +120,8 @@ impl ZendeskSignIn {
     }
 }
 
-/// Gets a new access token with a refresh token; a refused refresh ends the session.
+/// Gets a new access token with a refresh token; a refused refresh is a refused credential
+/// (the Zendesk session is over; the Salesforce one is not touched).
 pub async fn refresh(
     http: &reqwest::Client,
     base: &ZendeskBase,
@@ -134,7 +135,7 @@ pub async fn refresh(
         "scope": SCOPES,
     });
     token_request(http, base, &body).await.map_err(|e| match e {
-        Error::OAuth { .. } | Error::ZendeskUnauthorized => Error::SessionExpired,
+        Error::OAuth { .. } => Error::ZendeskUnauthorized,
         other => other,
     })
 }

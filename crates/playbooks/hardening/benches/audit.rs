@@ -46,6 +46,7 @@ async fn main() {
         journal: Journal::in_dir(f._dir.path()),
         clock: Arc::new(SystemClock),
         progress: Box::new(|_| {}),
+        browser: Arc::new(reconnect_engine::browser::SystemBrowser),
     };
 
     let mut audits = Vec::new();

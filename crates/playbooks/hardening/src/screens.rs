@@ -309,6 +309,7 @@ fn progress_view(p: Option<&Progress>, l: Language) -> Option<ProgressView> {
         }
         Progress::Requested { request } => text("progress.requested", &[("id", request)]),
         Progress::Waiting { status, .. } => text("progress.waiting", &[("status", status)]),
+        Progress::RateLimited { seconds } => text("progress.rate_limited", &[("seconds", &seconds.to_string())]),
     };
     Some(ProgressView { text: t.get(l).to_string(), percent: p.percent() })
 }

@@ -29,6 +29,7 @@ fn env(f: &Fixture, seen: Arc<std::sync::Mutex<Vec<Progress>>>) -> JobEnv {
         journal: Journal::in_dir(f._dir.path()),
         clock: Arc::new(SystemClock),
         progress: Box::new(move |p| seen.lock().unwrap().push(p)),
+        browser: Arc::new(reconnect_engine::browser::SystemBrowser),
     }
 }
 

@@ -21,6 +21,7 @@ fn env(f: &Fixture) -> JobEnv {
         journal: Journal::in_dir(f._dir.path()),
         clock: Arc::new(SystemClock),
         progress: Box::new(|_| {}),
+        browser: Arc::new(reconnect_engine::browser::SystemBrowser),
     }
 }
 

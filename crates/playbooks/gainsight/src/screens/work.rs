@@ -59,6 +59,9 @@ fn progress_text(p: &Progress, l: Language) -> String {
             text(key, &[("status", status), ("elapsed", &elapsed_secs.to_string())]).get(l).to_string()
         }
         Progress::Counting { what, done, .. } => format!("{what}: {done}"),
+        Progress::RateLimited { seconds } => {
+            text("progress.rate_limited", &[("seconds", &seconds.to_string())]).get(l).to_string()
+        }
     }
 }
 
