@@ -16,3 +16,4 @@ pub use reconnect_engine as engine;
 pub use reconnect_gainsight as gainsight;
 pub use reconnect_hardening as hardening;
 pub use reconnect_readiness as readiness;
+pub use reconnect_zendesk as zendesk;

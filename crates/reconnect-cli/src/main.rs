@@ -9,6 +9,7 @@ mod link_commands;
 mod output;
 mod readiness_commands;
 mod session_commands;
+mod zendesk_commands;
 
 use std::process::ExitCode;
 
@@ -16,7 +17,8 @@ use clap::{Parser, Subcommand};
 use reconnect_api::engine::language::Language;
 
 /// Reconnect: what a SaaS-integration incident leaves behind in Salesforce. Reconnect
-/// Gainsight CS (detect … report), harden OAuth access (audit, ioc, revoke).
+/// Gainsight CS (detect … report), harden OAuth access (audit, ioc, revoke), get ready for the
+/// next incident (status, readiness, runbook), rotate what Zendesk apps keep (zendesk …).
 #[derive(Parser)]
 #[command(
     name = "reconnect",
@@ -106,6 +108,24 @@ enum Command {
         /// working, as connected apps with rotation turned on do.
         #[arg(long)]
         rotate_refresh_tokens: bool,
+    },
+    /// Run the practice Zendesk: a Zendesk-compatible account on loopback for training and
+    /// tests.
+    PracticeZendesk {
+        /// Address to listen on (loopback only).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: std::net::SocketAddr,
+        /// Answer every n-th API request 429 with Retry-After: 1.
+        #[arg(long)]
+        rate_limit_every: Option<u64>,
+        /// Access tokens expire after this many seconds.
+        #[arg(long)]
+        access_ttl: Option<u64>,
+    },
+    /// Zendesk: rotate the credentials installed apps keep, and review the account's tokens.
+    Zendesk {
+        #[command(subcommand)]
+        command: ZendeskCommand,
     },
     /// Check Gainsight's OAuth user in the signed-in org: active, API Enabled, the connected
     /// app, pre-authorization, Approve Uninstalled Connected Apps, a dedicated user.
@@ -312,6 +332,77 @@ enum LinkCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum ZendeskCommand {
+    /// Sign in to a Zendesk account: OAuth with PKCE through an OAuth client you create in
+    /// Admin Center, or an API token on standard input (until 2027-04-30). The credential goes
+    /// to the system keychain.
+    Login {
+        /// The account: its subdomain (acme for acme.zendesk.com), any of its addresses, or the
+        /// practice Zendesk's URL.
+        #[arg(long)]
+        subdomain: String,
+        /// The OAuth client's unique identifier.
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Loopback port of the redirect URL registered with the client (default: 1717).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Print the authorization page instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Sign in with an API token read from standard input instead, as this agent.
+        #[arg(long, value_name = "EMAIL", requires = "api_token_stdin")]
+        email: Option<String>,
+        /// Read the API token from standard input (needs --email).
+        #[arg(long, requires = "email")]
+        api_token_stdin: bool,
+    },
+    /// List installed apps, their secret settings, and those installed before the cutoff
+    /// (exit 1 when some are flagged).
+    Apps {
+        /// The cutoff date (YYYY-MM-DD); default: the incident's.
+        #[arg(long, value_name = "DATE")]
+        before: Option<String>,
+        /// The incident whose cutoff applies: zendesk-2019.
+        #[arg(long, default_value = "zendesk-2019")]
+        incident: String,
+    },
+    /// Write new values into an installation's secret settings, read from standard input
+    /// (one line per setting). Cannot be undone: the old values cannot be read back.
+    Rotate {
+        /// The installation's id.
+        #[arg(long)]
+        installation: u64,
+        /// A setting to rotate (repeat for several; default: all its secret settings).
+        #[arg(long = "setting")]
+        settings: Vec<String>,
+        /// Read the new values from standard input.
+        #[arg(long)]
+        value_stdin: bool,
+        /// Show what would change and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List the account's OAuth tokens and API tokens with last use and the API tokens'
+    /// retirement (exit 1 when some need a look).
+    Tokens,
+    /// Revoke OAuth tokens. Cannot be undone. Asks first on a terminal; elsewhere needs --yes.
+    Revoke {
+        /// A token's id (repeat for several).
+        #[arg(long = "token", required = true)]
+        tokens: Vec<u64>,
+        /// Show what would be revoked and revoke nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Revoke without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Sign out: revoke Reconnect's token at Zendesk and delete the credential from the keychain.
+    Logout,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -378,6 +469,34 @@ async fn main() -> ExitCode {
             }
             LinkCommand::Check { link } => link_commands::check(&out, &link),
         },
+        Command::Zendesk { command } => match command {
+            ZendeskCommand::Login { subdomain, client_id, port, no_browser, email, api_token_stdin } => {
+                let args = zendesk_commands::LoginArgs {
+                    subdomain,
+                    client_id,
+                    port,
+                    no_browser,
+                    api_token_email: email.filter(|_| api_token_stdin),
+                };
+                zendesk_commands::login(&out, args).await
+            }
+            ZendeskCommand::Apps { before, incident } => {
+                zendesk_commands::apps(&out, before.as_deref(), &incident).await
+            }
+            ZendeskCommand::Rotate { installation, settings, value_stdin, dry_run } => {
+                let args = zendesk_commands::RotateArgs { installation, settings, value_stdin, dry_run };
+                zendesk_commands::rotate(&out, args).await
+            }
+            ZendeskCommand::Tokens => zendesk_commands::tokens(&out).await,
+            ZendeskCommand::Revoke { tokens, dry_run, yes } => {
+                zendesk_commands::revoke(&out, tokens, dry_run, yes).await
+            }
+            ZendeskCommand::Logout => zendesk_commands::logout(&out).await,
+        },
+        Command::PracticeZendesk { addr, rate_limit_every, access_ttl } => {
+            let config = practice_org::zendesk::ZendeskConfig { addr, rate_limit_every, access_ttl };
+            zendesk_commands::practice(&out, config).await
+        }
         Command::Whoami => session_commands::whoami(&out).await,
         Command::Logout { forget } => session_commands::logout(&out, forget).await,
         Command::PracticeOrg {

@@ -60,6 +60,9 @@ pub enum Error {
     /// The change needs a Zendesk admin.
     #[error("{}", self.english())]
     NotAdmin,
+    /// A revocation nobody confirmed (no terminal and no `--yes`).
+    #[error("{}", self.english())]
+    RevokeNotConfirmed,
 }
 
 impl Error {
@@ -90,6 +93,7 @@ impl Error {
             }
             Error::OwnToken => (text("err.own_token.what", &[]), text("err.own_token.next", &[])),
             Error::NotAdmin => (text("err.not_admin.what", &[]), text("err.not_admin.next", &[])),
+            Error::RevokeNotConfirmed => (text("err.not_confirmed.what", &[]), text("err.not_confirmed.next", &[])),
         };
         UserMessage { what, next }
     }
