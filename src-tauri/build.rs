@@ -17,6 +17,7 @@ fn main() {
             "save_report",
             "copy_report",
             "refresh_trust",
+            "zendesk_practice",
             "open_wizard_link",
             "accept_wizard_link",
             "dismiss_wizard_link",

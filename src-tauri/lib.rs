@@ -7,6 +7,7 @@ mod link_ext;
 mod sign_in_ext;
 mod trust_ext;
 mod work_ext;
+mod zendesk_ext;
 
 use std::sync::Mutex;
 
@@ -56,6 +57,7 @@ pub fn run() {
             session.practice_logins(sign_in_ext::practice_logins());
             app.manage(Mutex::new(session));
             app.manage(sign_in_ext::SignInState::default());
+            app.manage(zendesk_ext::ZendeskPractice::default());
             if unicode_args {
                 link_ext::register_scheme(app.handle());
             }
@@ -75,6 +77,7 @@ pub fn run() {
             work_ext::save_report,
             work_ext::copy_report,
             trust_ext::refresh_trust,
+            zendesk_ext::zendesk_practice,
             link_ext::open_wizard_link,
             link_ext::accept_wizard_link,
             link_ext::dismiss_wizard_link,

@@ -15,6 +15,8 @@ mod hardening;
 mod journeys;
 #[path = "window/readiness.rs"]
 mod readiness;
+#[path = "window/zendesk.rs"]
+mod zendesk;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;

@@ -5,8 +5,12 @@ use reconnect_engine::link::{Vocabularies, Vocabulary};
 use reconnect_engine::playbook::Registration;
 
 /// Every playbook, in the order the home screen lists them.
-pub const PLAYBOOKS: &[Registration] =
-    &[reconnect_gainsight::REGISTRATION, reconnect_hardening::REGISTRATION, reconnect_readiness::REGISTRATION];
+pub const PLAYBOOKS: &[Registration] = &[
+    reconnect_gainsight::REGISTRATION,
+    reconnect_hardening::REGISTRATION,
+    reconnect_readiness::REGISTRATION,
+    reconnect_zendesk::REGISTRATION,
+];
 
 /// The playbooks' link vocabularies, in the same order.
 pub fn vocabularies() -> &'static [Vocabulary] {

@@ -40,6 +40,9 @@ fn export(dir: &Path) {
     reconnect_readiness::screens::Screen::export_all_to(dir).unwrap();
     reconnect_readiness::playbook::Intent::export_all_to(dir).unwrap();
     reconnect_readiness::playbook::Operation::export_all_to(dir).unwrap();
+    reconnect_zendesk::screens::Screen::export_all_to(dir).unwrap();
+    reconnect_zendesk::playbook::Intent::export_all_to(dir).unwrap();
+    reconnect_zendesk::playbook::Operation::export_all_to(dir).unwrap();
 }
 
 #[test]

@@ -20,6 +20,7 @@ export const backend = {
   copyReport: () => invoke<View>('copy_report'),
   // The signed-in org's Trust status, read in the background.
   refreshTrust: () => invoke<View>('refresh_trust'),
+  zendeskPractice: () => invoke<View>('zendesk_practice'),
   openWizardLink: (link: string) => invoke<View>('open_wizard_link', { link }),
   acceptWizardLink: () => invoke<View>('accept_wizard_link'),
   dismissWizardLink: () => invoke<View>('dismiss_wizard_link'),

@@ -3,5 +3,6 @@ import type { PlaybookUi } from './types';
 import { gainsight } from './gainsight';
 import { hardening } from './hardening';
 import { readiness } from './readiness';
+import { zendesk } from './zendesk';
 
-export const playbooks: Record<string, PlaybookUi> = { gainsight, hardening, readiness };
+export const playbooks: Record<string, PlaybookUi> = { gainsight, hardening, readiness, zendesk };

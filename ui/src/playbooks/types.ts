@@ -21,6 +21,8 @@ export type PlaybookProps = {
   reportSaved: string | null;
   /** Reads the signed-in org's Trust status again. */
   refreshTrust: () => void;
+  /** Starts the practice Zendesk and points the Zendesk playbook at it. */
+  practiceZendesk: () => void;
 };
 
 export type PlaybookUi = {

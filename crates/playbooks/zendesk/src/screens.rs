@@ -90,6 +90,8 @@ pub struct AppRow {
     pub mark: Option<Mark>,
     /// The mark in words.
     pub mark_text: String,
+    /// The admin's reason for skipping, in the admin's own words.
+    pub reason: Option<String>,
 }
 
 /// An incident to choose.
@@ -332,7 +334,16 @@ fn rows(state: &State, work: &Work, only_flagged: bool, l: Language) -> Vec<AppR
                 .get(l)
                 .to_string(),
                 flagged: a.flagged,
-                mark_text: mark_text(mark.as_ref(), a.flagged).get(l).to_string(),
+                mark_text: match &mark {
+                    Some(Mark::Skipped { .. }) => text("mark.skipped_short", &[]),
+                    other => mark_text(other.as_ref(), a.flagged),
+                }
+                .get(l)
+                .to_string(),
+                reason: match &mark {
+                    Some(Mark::Skipped { reason }) => Some(reason.clone()),
+                    _ => None,
+                },
                 mark,
             }
         })
