@@ -135,6 +135,11 @@ pub enum Error {
     },
     /// No Zendesk account is signed in.
     ZendeskNotSignedIn,
+    /// Zendesk no longer accepts API tokens.
+    ZendeskApiTokensRetired {
+        /// The day they stopped working.
+        end: String,
+    },
     /// Zendesk refused the credential (401, or the anonymous user it answers a wrong one with).
     ZendeskUnauthorized,
     /// Zendesk refused the signed-in user (403): an agent calling an admin endpoint.
@@ -430,6 +435,9 @@ impl Error {
             }
             Error::ZendeskNotSignedIn => {
                 (text("err.zd_not_signed_in.what", &[]), text("err.zd_not_signed_in.next", &[]))
+            }
+            Error::ZendeskApiTokensRetired { end } => {
+                (text("err.zd_tokens_retired.what", &[("end", end)]), text("err.zd_tokens_retired.next", &[]))
             }
             Error::ZendeskUnauthorized => {
                 (text("err.zd_unauthorized.what", &[]), text("err.zd_unauthorized.next", &[]))

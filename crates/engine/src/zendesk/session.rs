@@ -83,6 +83,15 @@ fn stored(credential: &Credential) -> Secret {
     Secret::new(serde_json::to_string(&s).expect("credentials serialize"))
 }
 
+/// Zendesk deactivates every API token on [`API_TOKEN_END`]: from that day only OAuth signs in.
+pub fn api_token_allowed(now_ms: i64) -> Result<(), Error> {
+    let end = crate::timestamp::parse_ms(API_TOKEN_END).unwrap_or(i64::MAX);
+    if now_ms >= end {
+        return Err(Error::ZendeskApiTokensRetired { end: API_TOKEN_END.to_string() });
+    }
+    Ok(())
+}
+
 /// The Zendesk session listed in `dir`, read without touching the keychain.
 pub fn current_record(dir: &Path) -> Option<ZendeskRecord> {
     serde_json::from_slice(&std::fs::read(dir.join(FILE)).ok()?).ok()
@@ -132,6 +141,7 @@ impl ZendeskAccounts {
         email: &str,
         token: Secret,
     ) -> Result<ZendeskRecord, Error> {
+        api_token_allowed(crate::timestamp::now_ms())?;
         let email = email.trim();
         if email.is_empty() || !email.contains('@') || token.expose().trim().is_empty() {
             return Err(Error::InvalidSignInSettings);
@@ -221,5 +231,18 @@ impl ZendeskAccounts {
                 std::fs::rename(&tmp, &self.file).map_err(err)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_tokens_sign_in_until_zendesk_retires_them() {
+        let day = |d: &str| crate::timestamp::parse_ms(d).unwrap();
+        assert!(api_token_allowed(day("2026-12-01")).is_ok());
+        assert!(api_token_allowed(day("2027-04-29T23:59:59Z")).is_ok());
+        assert!(matches!(api_token_allowed(day("2027-04-30")), Err(Error::ZendeskApiTokensRetired { .. })));
     }
 }

@@ -80,6 +80,8 @@ pub struct AppRow {
     pub enabled: bool,
     /// Installed when (shown as given by Zendesk, UTC).
     pub created_at: String,
+    /// Last changed when (UTC).
+    pub updated_at: String,
     /// Its secret settings.
     pub secrets: Vec<String>,
     /// How they were found, in words.
@@ -323,6 +325,7 @@ fn rows(state: &State, work: &Work, only_flagged: bool, l: Language) -> Vec<AppR
                 app_name: a.app_name.clone(),
                 enabled: a.enabled,
                 created_at: a.created_at.clone(),
+                updated_at: a.updated_at.clone(),
                 secrets: a.secrets.clone(),
                 secrets_from: text(
                     match a.secrets_from {

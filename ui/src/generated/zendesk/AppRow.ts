@@ -26,6 +26,10 @@ enabled: boolean,
  */
 created_at: string, 
 /**
+ * Last changed when (UTC).
+ */
+updated_at: string, 
+/**
  * Its secret settings.
  */
 secrets: Array<string>, 
