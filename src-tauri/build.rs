@@ -18,6 +18,8 @@ fn main() {
             "copy_report",
             "refresh_trust",
             "zendesk_practice",
+            "diagnostics_preview",
+            "diagnostics_copy",
             "open_wizard_link",
             "accept_wizard_link",
             "dismiss_wizard_link",

@@ -3,6 +3,7 @@
 
 mod clipboard_ext;
 mod commands;
+mod diagnostics_ext;
 mod link_ext;
 mod sign_in_ext;
 mod trust_ext;
@@ -15,6 +16,7 @@ use reconnect_api::engine::accounts::{current_session, SessionRecord};
 use reconnect_api::engine::language::Language;
 use reconnect_api::engine::link::links_in_args;
 use reconnect_api::engine::paths::{config_dir, instance_bus_name};
+use reconnect_api::engine::support_log;
 use reconnect_api::session::Session;
 use reconnect_api::state::STATE_FILE;
 use tauri::{AppHandle, Manager};
@@ -29,6 +31,8 @@ pub(crate) fn with_session<R>(app: &AppHandle, f: impl FnOnce(&mut Session) -> R
 
 /// Starts the app.
 pub fn run() {
+    support_log::install(&support_log::log_dir(), false);
+    tracing::info!(target: "reconnect::app", version = env!("CARGO_PKG_VERSION"), os = std::env::consts::OS, "started");
     // The single-instance plugin goes first: a second start hands its arguments to the
     // running app and exits before anything else starts.
     let single_instance = tauri_plugin_single_instance::Builder::new()
@@ -58,6 +62,7 @@ pub fn run() {
             app.manage(Mutex::new(session));
             app.manage(sign_in_ext::SignInState::default());
             app.manage(zendesk_ext::ZendeskPractice::default());
+            app.manage(diagnostics_ext::Shown::default());
             if unicode_args {
                 link_ext::register_scheme(app.handle());
             }
@@ -78,6 +83,8 @@ pub fn run() {
             work_ext::copy_report,
             trust_ext::refresh_trust,
             zendesk_ext::zendesk_practice,
+            diagnostics_ext::diagnostics_preview,
+            diagnostics_ext::diagnostics_copy,
             link_ext::open_wizard_link,
             link_ext::accept_wizard_link,
             link_ext::dismiss_wizard_link,

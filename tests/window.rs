@@ -67,8 +67,13 @@ impl App {
     /// Starts the app with extra environment variables and command-line arguments.
     async fn launch(tag: &str, locale: &str, config: &Path, envs: &[(&str, &str)], args: &[&str]) -> App {
         let turn = TURN.lock().await;
-        let mut env: Vec<(&str, &std::ffi::OsStr)> =
-            vec![("XDG_CONFIG_HOME", config.as_os_str()), ("LANG", locale.as_ref()), ("LC_ALL", locale.as_ref())];
+        let mut env: Vec<(&str, &std::ffi::OsStr)> = vec![
+            ("XDG_CONFIG_HOME", config.as_os_str()),
+            // The app's log (and WebKit's data) stay in the test's folder, where the scans look.
+            ("XDG_DATA_HOME", config.as_os_str()),
+            ("LANG", locale.as_ref()),
+            ("LC_ALL", locale.as_ref()),
+        ];
         env.extend(envs.iter().map(|(k, v)| (*k, v.as_ref())));
         let driver = Driver::start(&env).await;
         let client = driver.session(Path::new(env!("CARGO_BIN_EXE_reconnect-app")), args).await;

@@ -102,6 +102,28 @@ async fn admin_signs_in_to_zendesk_rotates_two_installations_revokes_a_token_and
     assert!(html.contains("JIRA (support)") && html.contains("disabled; removed next week"), "every installation");
     assert!(html.contains("2016-11-01"), "the cutoff");
     app.capture("report").await;
+
+    // Diagnostics for support: previewed whole, copied as shown, without a secret.
+    app.activate("#diagnostics", Key::Enter).await;
+    app.wait_for("#diagnostics-preview[open]").await;
+    let shown: String = app
+        .client
+        .execute("return document.querySelector('#diagnostics-text').value", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(shown.contains("Playbook: zendesk, step report"), "{shown}");
+    assert!(shown.contains("service=\"zendesk\"") && shown.contains("operation=\"rotate\""), "{shown}");
+    assert!(shown.contains("AppInstallation") && !shown.contains(NEW_JIRA) && !shown.contains(NEW_SLACK));
+    app.capture("diagnostics").await;
+    app.activate("#diagnostics-copy", Key::Enter).await;
+    app.wait_for("#diagnostics-copied").await;
+    app.activate("#diagnostics-close", Key::Enter).await;
+
+    let log = walk(&config).into_iter().find(|p| p.ends_with("logs/reconnect.log")).expect("the app's log");
+    assert!(std::fs::read_to_string(log).unwrap().contains("reconnect::http"));
     for entry in walk(&config) {
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
         assert!(!text.contains(NEW_JIRA) && !text.contains(NEW_SLACK), "a new value in {}", entry.display());

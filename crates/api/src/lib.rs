@@ -5,6 +5,7 @@
 //! crate) through [`system::job_env`], the app runs the same operations through
 //! [`session::Session::prepare`]: one implementation, two faces.
 
+pub mod diagnostics;
 mod language;
 pub mod registry;
 pub mod session;

@@ -29,6 +29,7 @@ pub mod salesforce_host;
 pub mod salesforce_id;
 pub mod secret;
 pub mod state_file;
+pub mod support_log;
 pub mod timestamp;
 pub mod trust;
 pub mod undo;

@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use reconnect_api::engine::language::Language;
+use reconnect_api::engine::support_log;
 
 /// Reconnect: what a SaaS-integration incident leaves behind in Salesforce. Reconnect
 /// Gainsight CS (detect … report), harden OAuth access (audit, ioc, revoke), get ready for the
@@ -33,6 +34,9 @@ struct Cli {
     /// Language of messages: en or ja (default: the system's).
     #[arg(long, global = true, value_name = "en|ja")]
     lang: Option<String>,
+    /// Also write the log (requests, operations) to standard error; RECONNECT_LOG=debug for more.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -121,6 +125,14 @@ enum Command {
         /// Access tokens expire after this many seconds.
         #[arg(long)]
         access_ttl: Option<u64>,
+    },
+    /// Write diagnostics for support (versions, the playbook and step, the last operations and
+    /// errors, the log's last 500 lines, the journal without values) to a file, or `-` for
+    /// standard output. Read it before you send it: it holds no secret.
+    Diagnostics {
+        /// Where to write it.
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// Zendesk: rotate the credentials installed apps keep, and review the account's tokens.
     Zendesk {
@@ -406,6 +418,7 @@ enum ZendeskCommand {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    support_log::install(&support_log::log_dir(), cli.verbose);
     let language = match cli.lang.as_deref().map(str::parse::<Language>) {
         None => Language::from_os(),
         Some(Ok(l)) => l,
@@ -497,6 +510,7 @@ async fn main() -> ExitCode {
             let config = practice_org::zendesk::ZendeskConfig { addr, rate_limit_every, access_ttl };
             zendesk_commands::practice(&out, config).await
         }
+        Command::Diagnostics { out: path } => session_commands::diagnostics(&out, &path),
         Command::Whoami => session_commands::whoami(&out).await,
         Command::Logout { forget } => session_commands::logout(&out, forget).await,
         Command::PracticeOrg {

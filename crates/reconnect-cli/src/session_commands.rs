@@ -220,3 +220,25 @@ pub async fn practice_org(
     org.stop().await;
     ExitCode::SUCCESS
 }
+
+/// `diagnostics --out`: the same text the app previews before copying.
+pub fn diagnostics(out: &Out, path: &std::path::Path) -> ExitCode {
+    use reconnect_api::engine::clock::{Clock, SystemClock};
+    let text = reconnect_api::diagnostics::gather(
+        &reconnect_api::engine::paths::config_dir(),
+        &reconnect_api::engine::support_log::log_dir(),
+        env!("CARGO_PKG_VERSION"),
+        &SystemClock.now_text(),
+    );
+    if path.as_os_str() == "-" {
+        print!("{text}");
+        return ExitCode::SUCCESS;
+    }
+    match reconnect_api::engine::report::save(path, &text) {
+        Ok(()) => {
+            println!("{}: {}", out.l("cli.diagnostics_saved"), path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => out.fail(&e),
+    }
+}

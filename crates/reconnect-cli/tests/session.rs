@@ -234,6 +234,31 @@ fn cli_diagnoses_fixes_installs_verifies_reports_and_undoes_with_exit_codes_for_
         let secret = tokens[k].as_str().unwrap();
         assert!(texts.iter().all(|t| !t.contains(secret)), "{k} leaked");
     }
+    // The log support reads has every request and operation, and none of the secrets.
+    let log =
+        std::fs::read_to_string(config.path().join(reconnect_api::engine::paths::APP_ID).join("logs/reconnect.log"))
+            .expect("the log");
+    assert!(log.contains("reconnect::http") && log.contains("/services/data/") && log.contains("status=200"), "{log}");
+    assert!(log.contains("operation=\"fix\"") || log.contains("operation=fix"), "operations are logged: {log}");
+    assert!(log.contains("FROM User WHERE Id = ?"), "queries keep names, not values: {log}");
+    for secret in [key.as_str(), "Practice-Admin-1", "Practice-Integration-1", USER] {
+        assert!(!log.contains(secret), "a secret or value in the log");
+    }
+    // Diagnostics for support: the log's last lines and the journal without values, no secret.
+    let file = config.path().join("diagnostics.txt");
+    let written = run(config.path(), &["diagnostics", "--out", file.to_str().unwrap()]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let diagnostics = std::fs::read_to_string(&file).unwrap();
+    assert!(diagnostics.contains("## Journal") && diagnostics.contains("PermissionSet"), "{diagnostics}");
+    assert!(diagnostics.contains("operation=\"undo\""), "the last operations: {diagnostics}");
+    for secret in [
+        key.as_str(),
+        "Practice-Admin-1",
+        tokens["access_token"].as_str().unwrap(),
+        tokens["refresh_token"].as_str().unwrap(),
+    ] {
+        assert!(!diagnostics.contains(secret), "a secret in the diagnostics");
+    }
 }
 
 #[test]

@@ -21,6 +21,9 @@ export const backend = {
   // The signed-in org's Trust status, read in the background.
   refreshTrust: () => invoke<View>('refresh_trust'),
   zendeskPractice: () => invoke<View>('zendesk_practice'),
+  // Diagnostics for support: the text to preview, then a copy of exactly that text.
+  diagnosticsPreview: () => invoke<string>('diagnostics_preview'),
+  diagnosticsCopy: () => invoke<boolean>('diagnostics_copy'),
   openWizardLink: (link: string) => invoke<View>('open_wizard_link', { link }),
   acceptWizardLink: () => invoke<View>('accept_wizard_link'),
   dismissWizardLink: () => invoke<View>('dismiss_wizard_link'),

@@ -201,9 +201,17 @@ async fn oauth_post_as(
     if let Some(b) = bearer {
         request = request.bearer_auth(b.expose());
     }
-    let response = request.send().await.map_err(|e| Error::network(&e))?;
+    let started = std::time::Instant::now();
+    let url = server.join(path);
+    let response = request.send().await.map_err(|e| {
+        crate::support_log::http("salesforce", "POST", &url, None, started.elapsed(), None);
+        Error::network(&e)
+    })?;
     let status = response.status();
     let text = response.text().await.map_err(|e| Error::network(&e))?;
+    // The OAuth error code (`invalid_grant`…) is a fixed word; the description is left out.
+    let code = serde_json::from_str::<OAuthErrorBody>(&text).ok().map(|e| e.error);
+    crate::support_log::http("salesforce", "POST", &url, Some(status.as_u16()), started.elapsed(), code.as_deref());
     if status.is_success() {
         return Ok(text);
     }

@@ -17,6 +17,7 @@ use crate::salesforce::soap::{self, Element, Fault};
 use crate::salesforce::tokens::Refreshed;
 use crate::salesforce_id::SalesforceId;
 use crate::secret::Secret;
+use crate::support_log;
 
 /// The newest API version Reconnect speaks; negotiation picks the newest the org offers up to
 /// this.
@@ -290,6 +291,7 @@ impl SalesforceClient {
             attempt += 1;
             let token = self.tokens.lock().await.0.clone();
             self.round_trips.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let started = std::time::Instant::now();
             let response = self
                 .http
                 .post(&url)
@@ -301,15 +303,20 @@ impl SalesforceClient {
             let retryable = read && attempt < READ_ATTEMPTS;
             let response = match response {
                 Ok(r) => r,
-                Err(e) if retryable && (e.is_timeout() || e.is_connect() || e.is_request()) => {
-                    backoff(attempt).await;
-                    continue;
+                Err(e) => {
+                    support_log::http("salesforce", "POST", &url, None, started.elapsed(), None);
+                    if retryable && (e.is_timeout() || e.is_connect() || e.is_request()) {
+                        backoff(attempt).await;
+                        continue;
+                    }
+                    return Err(Error::network(&e));
                 }
-                Err(e) => return Err(Error::network(&e)),
             };
             let status = response.status();
             let text = response.text().await.map_err(|e| Error::network(&e))?;
             let parsed = Element::parse(&text);
+            let code = parsed.as_ref().ok().and_then(Fault::find).map(|f| f.code);
+            support_log::http("salesforce", "POST", &url, Some(status.as_u16()), started.elapsed(), code.as_deref());
             match parsed.as_ref().ok().and_then(Fault::find) {
                 Some(fault) if fault.code == "INVALID_SESSION_ID" && !refreshed => {
                     refreshed = true;
@@ -446,18 +453,31 @@ impl SalesforceClient {
                 request = request.json(b);
             }
             self.round_trips.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let started = std::time::Instant::now();
             let response = request.send().await;
             let retryable = retry && attempt < READ_ATTEMPTS;
             let response = match response {
                 Ok(r) => r,
-                Err(e) if retryable && (e.is_timeout() || e.is_connect() || e.is_request()) => {
-                    backoff(attempt).await;
-                    continue;
+                Err(e) => {
+                    support_log::http("salesforce", method.as_str(), &url, None, started.elapsed(), None);
+                    if retryable && (e.is_timeout() || e.is_connect() || e.is_request()) {
+                        backoff(attempt).await;
+                        continue;
+                    }
+                    return Err(Error::network(&e));
                 }
-                Err(e) => return Err(Error::network(&e)),
             };
             let status = response.status();
             let text = response.text().await.map_err(|e| Error::network(&e))?;
+            let code = (!status.is_success()).then(|| SfErrorBody::parse(&text).map(|e| e.error_code)).flatten();
+            support_log::http(
+                "salesforce",
+                method.as_str(),
+                &url,
+                Some(status.as_u16()),
+                started.elapsed(),
+                code.as_deref(),
+            );
             if status.is_success() {
                 return Ok(text);
             }

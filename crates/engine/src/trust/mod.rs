@@ -221,7 +221,9 @@ enum Refusal {
 }
 
 async fn get(http: &reqwest::Client, url: &str) -> Result<Value, Refusal> {
+    let started = std::time::Instant::now();
     let response = http.get(url).header("Accept", "application/json").send().await.map_err(|e| {
+        crate::support_log::http("trust", "GET", url, None, started.elapsed(), None);
         Refusal::Failed(if e.is_timeout() {
             format!("no answer within {} seconds", TIMEOUT.as_secs())
         } else {
@@ -229,6 +231,7 @@ async fn get(http: &reqwest::Client, url: &str) -> Result<Value, Refusal> {
         })
     })?;
     let status = response.status();
+    crate::support_log::http("trust", "GET", url, Some(status.as_u16()), started.elapsed(), None);
     if status.as_u16() == 404 {
         return Err(Refusal::NotFound);
     }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::secret::Secret;
+use crate::support_log;
 use crate::zendesk::account::ZendeskBase;
 use crate::zendesk::sign_in::refresh;
 
@@ -169,9 +170,14 @@ impl ZendeskClient {
             if let Some(body) = body {
                 request = request.json(body);
             }
-            let response = request.send().await.map_err(|e| Error::network(&e))?;
+            let started = std::time::Instant::now();
+            let response = request.send().await.map_err(|e| {
+                support_log::http("zendesk", method.as_str(), &url, None, started.elapsed(), None);
+                Error::network(&e)
+            })?;
             let status = response.status();
             if status == StatusCode::TOO_MANY_REQUESTS {
+                support_log::http("zendesk", method.as_str(), &url, Some(429), started.elapsed(), Some("rate limited"));
                 let seconds = retry_after(response.headers());
                 waits += 1;
                 if waits > RATE_LIMIT_TRIES || Duration::from_secs(seconds) > self.max_wait {
@@ -188,6 +194,15 @@ impl ZendeskClient {
                 continue;
             }
             let text = response.text().await.map_err(|e| Error::network(&e))?;
+            let code = (!status.is_success()).then(|| error_code(&text)).flatten();
+            support_log::http(
+                "zendesk",
+                method.as_str(),
+                &url,
+                Some(status.as_u16()),
+                started.elapsed(),
+                code.as_deref(),
+            );
             if status.is_success() {
                 if text.trim().is_empty() {
                     return Ok(None);
@@ -214,6 +229,16 @@ impl ZendeskClient {
         }
         *self.credential.lock().expect("credential lock") = credential;
         Ok(true)
+    }
+}
+
+/// Zendesk's error code (`RecordNotFound`, `invalid_token`, `Forbidden`), for the log.
+fn error_code(body: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(body).ok()?;
+    match &v["error"] {
+        Value::String(s) if s.len() <= 40 && !s.contains(' ') => Some(s.clone()),
+        Value::Object(o) => o.get("title").and_then(Value::as_str).map(str::to_string),
+        _ => None,
     }
 }
 

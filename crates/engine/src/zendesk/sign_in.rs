@@ -145,15 +145,16 @@ async fn token_request(
     base: &ZendeskBase,
     body: &serde_json::Value,
 ) -> Result<ZendeskTokens, Error> {
-    let response = http
-        .post(base.join("/oauth/tokens"))
-        .timeout(Duration::from_secs(30))
-        .json(body)
-        .send()
-        .await
-        .map_err(|e| Error::network(&e))?;
+    let url = base.join("/oauth/tokens");
+    let started = std::time::Instant::now();
+    let response = http.post(&url).timeout(Duration::from_secs(30)).json(body).send().await.map_err(|e| {
+        crate::support_log::http("zendesk", "POST", &url, None, started.elapsed(), None);
+        Error::network(&e)
+    })?;
     let status = response.status();
     let text = response.text().await.map_err(|e| Error::network(&e))?;
+    let code = serde_json::from_str::<RawOAuthError>(&text).ok().map(|e| e.error);
+    crate::support_log::http("zendesk", "POST", &url, Some(status.as_u16()), started.elapsed(), code.as_deref());
     if !status.is_success() {
         return Err(match serde_json::from_str::<RawOAuthError>(&text) {
             Ok(e) => Error::from_oauth_error(&e.error, &e.error_description),

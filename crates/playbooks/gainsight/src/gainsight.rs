@@ -85,14 +85,20 @@ pub async fn check_tenant(tenant: &GainsightTenant, key: &Secret) -> Result<Gain
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("the HTTP client builds");
+    let url = format!("{}/v1/data/objects/query/Company", tenant.origin);
+    let started = std::time::Instant::now();
     let response = http
-        .post(format!("{}/v1/data/objects/query/Company", tenant.origin))
+        .post(&url)
         .header("Accesskey", key.expose())
         .json(&json!({ "select": ["Gsid"], "limit": 1 }))
         .send()
         .await
-        .map_err(|e| reconnect_engine::Error::network(&e))?;
+        .map_err(|e| {
+            reconnect_engine::support_log::http("gainsight", "POST", &url, None, started.elapsed(), None);
+            reconnect_engine::Error::network(&e)
+        })?;
     let status = response.status().as_u16();
+    reconnect_engine::support_log::http("gainsight", "POST", &url, Some(status), started.elapsed(), None);
     let body: Value = response.json().await.unwrap_or(Value::Null);
     if status == 401 || status == 403 {
         return Err(Error::GainsightAccessKey);

@@ -175,6 +175,47 @@ async fn package_now(client: &SalesforceClient, state: PackageState) -> Result<(
 
 /// Runs a job against the signed-in org.
 pub async fn run(job: Job, env: &mut JobEnv) -> Finished {
+    let name = job.name();
+    reconnect_engine::support_log::operation_started(crate::ID, name);
+    let finished = run_job(job, env).await;
+    reconnect_engine::support_log::operation_ended(crate::ID, name, finished.error().as_deref());
+    finished
+}
+
+impl Job {
+    /// The operation's name in the log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Job::Search { .. } => "search",
+            Job::Diagnose { .. } => "diagnose",
+            Job::Preview { .. } => "preview_fix",
+            Job::Fix { .. } => "fix",
+            Job::Undo { .. } => "undo",
+            Job::CheckPackage { .. } => "check_package",
+            Job::Install { .. } => "install",
+            Job::Watch { .. } => "watch_install",
+            Job::Verify { .. } => "verify",
+        }
+    }
+}
+
+impl Finished {
+    /// What went wrong, in English (for the log; never a value).
+    pub fn error(&self) -> Option<String> {
+        match self {
+            Finished::Users(Err(e))
+            | Finished::Diagnosis(Err(e))
+            | Finished::Plan(Err(e))
+            | Finished::Fixed(Err(e))
+            | Finished::Undone(Err(e))
+            | Finished::Package(Err(e))
+            | Finished::Verified(Err(e)) => Some(e.user_message().what.en.clone()),
+            _ => None,
+        }
+    }
+}
+
+async fn run_job(job: Job, env: &mut JobEnv) -> Finished {
     let (record, client) = match env.accounts.connect().await {
         Ok(x) => x,
         Err(e) => return Finished::failed(&job, e.into()),

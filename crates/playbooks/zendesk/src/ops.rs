@@ -120,6 +120,44 @@ fn client(env: &Parts, sink: &Arc<Mutex<ProgressSink>>) -> Result<(ZendeskRecord
 
 /// Runs a job against the signed-in Zendesk account.
 pub async fn run(job: Job, env: &mut JobEnv) -> Finished {
+    let name = job.name();
+    reconnect_engine::support_log::operation_started(crate::ID, name);
+    let finished = run_job(job, env).await;
+    reconnect_engine::support_log::operation_ended(crate::ID, name, finished.error().as_deref());
+    finished
+}
+
+impl Job {
+    /// The operation's name in the log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Job::SignIn { .. } => "sign_in",
+            Job::ApiToken { .. } => "api_token_sign_in",
+            Job::ReadApps { .. } => "read_apps",
+            Job::Rotate { .. } => "rotate",
+            Job::ReadTokens => "read_tokens",
+            Job::Revoke { .. } => "revoke",
+            Job::SignOut => "sign_out",
+        }
+    }
+}
+
+impl Finished {
+    /// What went wrong, in English (for the log; never a value).
+    pub fn error(&self) -> Option<String> {
+        match self {
+            Finished::SignedIn(Err(e))
+            | Finished::Apps(Err(e))
+            | Finished::Rotated(Err(e))
+            | Finished::Tokens(Err(e))
+            | Finished::Revoked(Err(e))
+            | Finished::SignedOut(Err(e)) => Some(e.user_message().what.en.clone()),
+            _ => None,
+        }
+    }
+}
+
+async fn run_job(job: Job, env: &mut JobEnv) -> Finished {
     let sink = shared(env);
     let parts = Parts {
         zendesk: env.accounts.zendesk(),

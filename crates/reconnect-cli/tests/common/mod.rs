@@ -21,7 +21,8 @@ pub fn take_turn() -> std::sync::MutexGuard<'static, ()> {
 
 pub fn reconnect(config: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_reconnect"));
-    c.env("XDG_CONFIG_HOME", config).env("LANG", "en_US.UTF-8");
+    // The log goes to the data folder: inside the test's folder too, so every scan covers it.
+    c.env("XDG_CONFIG_HOME", config).env("XDG_DATA_HOME", config).env("LANG", "en_US.UTF-8");
     c
 }
 
