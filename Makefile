@@ -45,7 +45,8 @@ test: ui lint-ui lint-rust deb-debug
 
 # Figures, never assertions: sizes, sign-in time, verification against the practice org
 # beside one query at a time and beside the Salesforce CLI (installed into .tools/sf), and the
-# release app's start-up and idle memory under Xvfb.
+# release app's start-up and idle memory under Xvfb beside the empty Tauri 2 window of
+# ../shared/baseline (built with the same release profile), with the ratios.
 bench: setup dist
 	cargo build --release -p reconnect-cli
 	@scripts/install-sf.sh
@@ -53,7 +54,7 @@ bench: setup dist
 	$(TEST_SESSION) env SF_TOOLS_BIN=$(CURDIR)/.tools/sf/node_modules/.bin cargo bench -p reconnect-gainsight --bench verify
 	$(TEST_SESSION) env SF_TOOLS_BIN=$(CURDIR)/.tools/sf/node_modules/.bin RECONNECT_CLI_BIN=$(CURDIR)/target/release/reconnect cargo bench -p reconnect-hardening --bench audit
 	$(TEST_SESSION) cargo bench -p reconnect-engine --bench sign_in
-	$(TEST_SESSION) cargo bench -p reconnect-app --bench startup
+	$(TEST_SESSION) env BASELINE_APP_BIN=$$(scripts/build-baseline.sh) cargo bench -p reconnect-app --bench startup
 
 # The Debian package: the release app, its icons, and a desktop entry that opens reconnect://
 # links (AppImage bundling downloads tools from the internet, which this build cannot reach).

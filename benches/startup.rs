@@ -1,7 +1,9 @@
-//! Start-up of the release app under Xvfb: from asking WebDriver for a new app process to the
-//! home screen fully painted (the playbooks on it), median of several cold process starts
-//! with fresh config folders; then the memory of the idle app with its WebKit processes (RSS
-//! and PSS, which counts shared pages once). Prints figures; asserts nothing (`make bench`).
+//! Start-up of the release app under Xvfb beside the empty Tauri 2 window of
+//! `../shared/baseline/empty-tauri` (built with the same release profile): from asking
+//! WebDriver for a new process to the first screen painted, median of cold process starts with
+//! fresh config folders, the two alternating; then the idle memory of each with its WebKit
+//! processes (RSS, and PSS, which counts shared pages once), the stripped binaries' sizes, and
+//! the ratios. Prints figures; asserts nothing (`make bench`).
 
 #[path = "../tests/driver/mod.rs"]
 mod driver;
@@ -55,54 +57,123 @@ fn processes(app: &Path, config: &Path) -> Vec<(u32, String)> {
     out
 }
 
+/// One app under test: its binary and the element that says its first screen is painted.
+struct Subject {
+    name: &'static str,
+    binary: PathBuf,
+    painted: &'static str,
+    times: Vec<Duration>,
+    idle: Vec<(String, (u64, u64))>,
+}
+
+impl Subject {
+    fn median_ms(&self) -> f64 {
+        let mut t = self.times.clone();
+        t.sort();
+        t[t.len() / 2].as_secs_f64() * 1000.0
+    }
+
+    fn memory(&self) -> (u64, u64) {
+        self.idle.iter().fold((0, 0), |(r, p), (_, (a, b))| (r + a, p + b))
+    }
+}
+
+/// Starts `subject` cold with a fresh config folder; returns the time to its first screen.
+async fn cold_start(subject: &mut Subject, config: &Path, measure_memory: bool) {
+    let envs = [
+        ("XDG_CONFIG_HOME", config.as_os_str()),
+        ("XDG_DATA_HOME", config.as_os_str()),
+        ("LANG", "en_US.UTF-8".as_ref()),
+    ];
+    let driver = Driver::start(&envs).await;
+    let t = Instant::now();
+    let client = driver.session(&subject.binary, &[]).await;
+    while client.find(Locator::Css(subject.painted)).await.is_err() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    subject.times.push(t.elapsed());
+    if measure_memory {
+        tokio::time::sleep(IDLE).await;
+        subject.idle = processes(&subject.binary, config).into_iter().map(|(pid, name)| (name, memory(pid))).collect();
+    }
+    client.close().await.unwrap();
+    driver.stop().await;
+}
+
 #[tokio::main]
 async fn main() {
     let app: PathBuf = std::env::var_os("RECONNECT_APP_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/reconnect-app"));
     let app = app.canonicalize().expect("the release app: run `make dist` first");
+    let mut subjects = vec![Subject {
+        name: "Reconnect",
+        binary: app,
+        painted: "[data-playbook='gainsight'] button",
+        times: Vec::new(),
+        idle: Vec::new(),
+    }];
+    // The empty Tauri 2 window (`scripts/build-baseline.sh`), measured by the same harness in
+    // the same run, alternating with Reconnect so both meet the same machine.
+    if let Some(empty) = std::env::var_os("BASELINE_APP_BIN").map(PathBuf::from) {
+        subjects.push(Subject {
+            name: "empty Tauri 2 window",
+            binary: empty.canonicalize().expect("the empty window's binary"),
+            painted: "#title",
+            times: Vec::new(),
+            idle: Vec::new(),
+        });
+    }
     let scratch = tempfile_dir();
-    let mut times = Vec::new();
-    let mut idle = Vec::new();
     for run in 0..RUNS {
-        let config = scratch.join(format!("run-{run}"));
-        std::fs::create_dir_all(&config).unwrap();
-        let driver = Driver::start(&[("XDG_CONFIG_HOME", config.as_os_str()), ("LANG", "en_US.UTF-8".as_ref())]).await;
-        let t = Instant::now();
-        let client = driver.session(&app, &[]).await;
-        while client.find(Locator::Css("[data-playbook='gainsight'] button")).await.is_err() {
-            tokio::time::sleep(Duration::from_millis(5)).await;
+        for (n, subject) in subjects.iter_mut().enumerate() {
+            let config = scratch.join(format!("run-{run}-{n}"));
+            std::fs::create_dir_all(&config).unwrap();
+            cold_start(subject, &config, run == RUNS - 1).await;
         }
-        times.push(t.elapsed());
-        if run == RUNS - 1 {
-            tokio::time::sleep(IDLE).await;
-            idle = processes(&app, &config).into_iter().map(|(pid, name)| (name, memory(pid))).collect();
+    }
+    println!("start-up under Xvfb ({RUNS} cold process starts each, alternating, fresh config each;");
+    println!("from asking WebDriver for the process to the first screen painted)");
+    for s in &subjects {
+        let mut t = s.times.clone();
+        t.sort();
+        println!(
+            "  {:<22} median {:>5.0} ms (fastest {:.0} ms, slowest {:.0} ms)",
+            s.name,
+            s.median_ms(),
+            t[0].as_secs_f64() * 1000.0,
+            t[RUNS - 1].as_secs_f64() * 1000.0
+        );
+    }
+    println!("memory after {} s idle on the first screen (kB)", IDLE.as_secs());
+    for s in &subjects {
+        for (name, (r, p)) in &s.idle {
+            println!("  {:<22} {name:<24} RSS {r:>8}  PSS {p:>8}", s.name);
         }
-        client.close().await.unwrap();
-        driver.stop().await;
+        let (r, p) = s.memory();
+        println!(
+            "  {:<22} {:<24} RSS {r:>8}  PSS {p:>8}  ({:.0} MiB RSS, {:.0} MiB PSS)",
+            s.name,
+            "total",
+            r as f64 / 1024.0,
+            p as f64 / 1024.0
+        );
     }
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("start-up of the release app under Xvfb ({RUNS} cold process starts, fresh config each)");
-    println!(
-        "  to the first step painted: median {:.0} ms (fastest {:.0} ms, slowest {:.0} ms), WebDriver's own start of the process included",
-        ms(times[RUNS / 2]),
-        ms(times[0]),
-        ms(times[RUNS - 1])
-    );
-    println!("memory after {} s idle on the first step (kB)", IDLE.as_secs());
-    let (mut rss, mut pss) = (0, 0);
-    for (name, (r, p)) in &idle {
-        println!("  {name:<24} RSS {r:>8}  PSS {p:>8}");
-        rss += r;
-        pss += p;
+    if let [ours, empty] = &subjects[..] {
+        let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let (a, b) = (size(&ours.binary), size(&empty.binary));
+        let ((r1, p1), (r2, p2)) = (ours.memory(), empty.memory());
+        println!("Reconnect / empty window");
+        println!("  stripped binary  {a} / {b} bytes = {:.2}x", a as f64 / b as f64);
+        println!(
+            "  start-up         {:.0} / {:.0} ms = {:.2}x",
+            ours.median_ms(),
+            empty.median_ms(),
+            ours.median_ms() / empty.median_ms()
+        );
+        println!("  idle PSS         {p1} / {p2} kB = {:.2}x", p1 as f64 / p2 as f64);
+        println!("  idle RSS         {r1} / {r2} kB = {:.2}x", r1 as f64 / r2 as f64);
     }
-    println!(
-        "  {:<24} RSS {rss:>8}  PSS {pss:>8}  ({:.0} MiB RSS, {:.0} MiB PSS)",
-        "total",
-        rss as f64 / 1024.0,
-        pss as f64 / 1024.0
-    );
     let _ = std::fs::remove_dir_all(&scratch);
 }
 
