@@ -13,6 +13,7 @@ use crate::with_session;
 /// The current screen.
 #[tauri::command]
 pub async fn view(app: AppHandle) -> Result<View, ()> {
+    tracing::debug!(target: "reconnect::app", "view asked");
     Ok(with_session(&app, |s| s.view()))
 }
 

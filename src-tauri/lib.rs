@@ -49,6 +49,7 @@ pub fn run() {
     builder
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(move |app| {
+            let setup_started = std::time::Instant::now();
             // The CLI uses the same folder, so a session started in one shows in the other.
             let dir = config_dir();
             let mut session = Session::open(dir.join(STATE_FILE), Language::from_os());
@@ -67,6 +68,7 @@ pub fn run() {
                 link_ext::register_scheme(app.handle());
             }
             link_ext::open_links(app.handle(), links_in_args(std::env::args_os().skip(1)));
+            tracing::info!(target: "reconnect::app", micros = setup_started.elapsed().as_micros() as u64, "set up");
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -47,9 +47,11 @@ pub fn register_scheme(app: &AppHandle) {
     {
         let packaged = std::env::current_exe().is_ok_and(|exe| exe.starts_with("/usr/"));
         if !packaged {
-            // It runs xdg-mime and update-desktop-database: off the start-up path.
+            // It runs xdg-mime and update-desktop-database: off the start-up path, and a few
+            // seconds later, so their processes do not compete with the first paint for the CPU.
             let handle = app.clone();
             std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_secs(3));
                 if let Err(e) = handle.deep_link().register_all() {
                     eprintln!("Reconnect could not register itself for reconnect:// links: {e}");
                 }

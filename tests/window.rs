@@ -669,12 +669,17 @@ async fn a_signed_link_opens_the_app_at_its_step_and_later_links_move_the_same_w
     let prefill = app.text("#prefill").await;
     assert!(prefill.contains("Pre-filled by Acme IT desk (verified)") && prefill.contains("CS-77"), "{prefill}");
     app.screenshot("cold-start-signed-link").await;
-    // A copy run from the source tree registers itself for reconnect:// links.
-    if let Some(data) = std::env::var_os("XDG_DATA_HOME") {
-        let entry = std::fs::read_to_string(Path::new(&data).join("applications/reconnect-app-handler.desktop"))
-            .expect("the handler's desktop entry");
-        assert!(entry.contains("MimeType=x-scheme-handler/reconnect"), "{entry}");
+    // A copy run from the source tree registers itself for reconnect:// links, a few seconds
+    // after start (the app's data folder is the test's config folder).
+    let handler = config.join("applications/reconnect-app-handler.desktop");
+    for _ in 0..100 {
+        if handler.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let entry = std::fs::read_to_string(&handler).expect("the handler's desktop entry");
+    assert!(entry.contains("MimeType=x-scheme-handler/reconnect"), "{entry}");
 
     // A second link while the app runs: the same window moves to its step.
     second_start(&config, &link("&use=data-sync&region=eu&org=acme--uat.sandbox.my.salesforce.com&step=org")).await;
