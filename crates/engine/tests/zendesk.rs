@@ -138,3 +138,16 @@ async fn an_expired_access_token_is_refreshed_and_the_new_one_kept() {
     let after = f.keychain.get(&record.keychain_account()).unwrap().unwrap().expose().to_string();
     assert_ne!(before, after, "the refreshed tokens replaced the old ones in the keychain");
 }
+
+#[tokio::test]
+async fn sign_out_revokes_by_id_when_zendesk_answers_current_without_revoking() {
+    // Admins report `DELETE tokens/current` answering 204 while the token keeps working.
+    let f = zendesk_fixture(ZendeskConfig { current_revoke_ignored: true, ..ZendeskConfig::default() }).await;
+    let record = zendesk_sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.client().unwrap();
+    let tokens_before = f.zendesk.secrets().len();
+    f.accounts.sign_out().await.unwrap();
+    assert_eq!(f.zendesk.secrets().len(), tokens_before - 2, "the token was found by its prefix and revoked by id");
+    assert!(matches!(reconnect_engine::zendesk::api::me(&client).await, Err(Error::ZendeskUnauthorized)));
+    assert!(f.keychain.get(&record.keychain_account()).unwrap().is_none());
+}

@@ -507,7 +507,8 @@ async fn main() -> ExitCode {
             ZendeskCommand::Logout => zendesk_commands::logout(&out).await,
         },
         Command::PracticeZendesk { addr, rate_limit_every, access_ttl } => {
-            let config = practice_org::zendesk::ZendeskConfig { addr, rate_limit_every, access_ttl };
+            let config =
+                practice_org::zendesk::ZendeskConfig { addr, rate_limit_every, access_ttl, ..Default::default() };
             zendesk_commands::practice(&out, config).await
         }
         Command::Diagnostics { out: path } => session_commands::diagnostics(&out, &path),

@@ -279,6 +279,18 @@ pub async fn oauth_tokens(client: &ZendeskClient, all: bool) -> Result<(Vec<OAut
     Ok((tokens, clients))
 }
 
+/// The id of the OAuth token whose characters begin with `access`'s first ten, among the
+/// signed-in user's tokens (the list shows only a token's first ten characters, as Zendesk
+/// documents).
+pub async fn own_token_id(client: &ZendeskClient, access: &Secret) -> Result<Option<u64>, Error> {
+    let prefix: String = access.expose().chars().take(10).collect();
+    let list = all_pages(client, "/api/v2/oauth/tokens.json?page[size]=100", "tokens").await?;
+    Ok(list
+        .iter()
+        .find(|t| prefix.len() == 10 && t["token"].as_str().is_some_and(|s| s.starts_with(&prefix)))
+        .and_then(|t| t["id"].as_u64()))
+}
+
 /// Revokes an OAuth token (`DELETE /api/v2/oauth/tokens/{id}`).
 pub async fn revoke_oauth_token(client: &ZendeskClient, id: u64) -> Result<(), Error> {
     client.delete(&format!("/api/v2/oauth/tokens/{id}.json")).await

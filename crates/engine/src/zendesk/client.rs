@@ -124,6 +124,14 @@ impl ZendeskClient {
         &self.base
     }
 
+    /// The OAuth access token in use (none for an API token).
+    pub fn access_token(&self) -> Option<Secret> {
+        match &*self.credential.lock().expect("credential lock") {
+            Credential::OAuth { access, .. } => Some(access.clone()),
+            Credential::ApiToken { .. } => None,
+        }
+    }
+
     /// Whether the client signs in with an API token.
     pub fn uses_api_token(&self) -> bool {
         matches!(*self.credential.lock().expect("credential lock"), Credential::ApiToken { .. })

@@ -11,7 +11,7 @@ use crate::keychain::SecretStore;
 use crate::salesforce::client::http_client;
 use crate::secret::Secret;
 use crate::zendesk::account::ZendeskBase;
-use crate::zendesk::api::{me, Me};
+use crate::zendesk::api::{self, me, Me};
 use crate::zendesk::client::{Credential, CredentialKeeper, ZendeskClient};
 use crate::zendesk::sign_in::ZendeskTokens;
 
@@ -81,6 +81,36 @@ fn stored(credential: &Credential) -> Secret {
         }
     };
     Secret::new(serde_json::to_string(&s).expect("credentials serialize"))
+}
+
+/// Revokes the token `client` signs in with, and checks that it stopped working. Zendesk
+/// documents `DELETE /api/v2/oauth/tokens/current` for this, but admins report a 204 that
+/// leaves the token working (Zendesk community posts 4627188332186 and 5537132288282), so
+/// the token is tried again; if it still works, it is found by its first ten characters in the
+/// user's token list and revoked by id. A token Zendesk no longer takes counts as revoked.
+async fn revoke_own(client: &ZendeskClient) -> Result<(), Error> {
+    let gone = |r: Result<(), Error>| match r {
+        Ok(()) | Err(Error::ZendeskUnauthorized | Error::ZendeskNotFound { .. }) => Ok(()),
+        Err(e) => Err(e),
+    };
+    gone(client.delete("/api/v2/oauth/tokens/current.json").await)?;
+    let still_works = |r: Result<Me, Error>| match r {
+        Ok(_) => Ok(true),
+        Err(Error::ZendeskUnauthorized) => Ok(false),
+        Err(e) => Err(e),
+    };
+    if !still_works(me(client).await)? {
+        return Ok(());
+    }
+    let access = client.access_token().ok_or(Error::ZendeskUnauthorized)?;
+    match api::own_token_id(client, &access).await? {
+        Some(id) => gone(client.delete(&format!("/api/v2/oauth/tokens/{id}.json")).await)?,
+        None => return Err(Error::SignOutFailed { reason: "Zendesk still accepts the token".into() }),
+    }
+    if still_works(me(client).await)? {
+        return Err(Error::SignOutFailed { reason: "Zendesk still accepts the token".into() });
+    }
+    Ok(())
 }
 
 /// Zendesk deactivates every API token on [`API_TOKEN_END`]: from that day only OAuth signs in.
@@ -200,18 +230,15 @@ impl ZendeskAccounts {
     pub async fn sign_out(&self) -> Result<Option<ZendeskRecord>, Error> {
         let Some(record) = self.current() else { return Ok(None) };
         let revoked = match self.client() {
-            Ok((r, client)) if r.auth == AuthKind::OAuth => {
-                match client.delete("/api/v2/oauth/tokens/current.json").await {
-                    Ok(())
-                    | Err(Error::ZendeskUnauthorized | Error::ZendeskNotFound { .. } | Error::SessionExpired) => Ok(()),
-                    Err(e) => Err(e),
-                }
-            }
+            Ok((r, client)) if r.auth == AuthKind::OAuth => revoke_own(&client).await,
             _ => Ok(()),
         };
         self.keychain.delete(&record.keychain_account())?;
         self.write(None)?;
-        revoked.map_err(|e| Error::SignOutFailed { reason: e.user_message().what.en })?;
+        revoked.map_err(|e| match e {
+            Error::SignOutFailed { .. } => e,
+            e => Error::SignOutFailed { reason: e.user_message().what.en },
+        })?;
         Ok(Some(record))
     }
 

@@ -136,6 +136,7 @@ pub struct Account {
     pub(crate) rate_limit_every: Option<u64>,
     pub(crate) rate_limited: u64,
     pub(crate) access_ttl: Option<u64>,
+    pub(crate) current_revoke_ignored: bool,
     next_id: u64,
 }
 
@@ -230,6 +231,7 @@ impl Account {
             rate_limit_every: config.rate_limit_every,
             rate_limited: 0,
             access_ttl: config.access_ttl,
+            current_revoke_ignored: config.current_revoke_ignored,
             next_id: 1000,
         })
     }

@@ -328,7 +328,11 @@ async fn revoke(State(state): State<Shared>, headers: HeaderMap, Path(raw): Path
         None => return unauthorized_for(&headers),
         Some(w) => w,
     };
-    let target = if raw.trim_end_matches(".json") == "current" {
+    let current = raw.trim_end_matches(".json") == "current";
+    if current && account.current_revoke_ignored {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    let target = if current {
         account.oauth_tokens.iter().find(|t| Some(&t.access) == caller_token.as_ref()).map(|t| t.id)
     } else {
         id(&raw).filter(|id| account.oauth_tokens.iter().any(|t| t.id == *id))

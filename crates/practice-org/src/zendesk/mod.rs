@@ -32,11 +32,19 @@ pub struct ZendeskConfig {
     pub rate_limit_every: Option<u64>,
     /// Seconds an access token lives (`None`: until revoked).
     pub access_ttl: Option<u64>,
+    /// Answer `DELETE /api/v2/oauth/tokens/current` 204 without revoking, as admins report
+    /// Zendesk doing (community posts 4627188332186, 5537132288282).
+    pub current_revoke_ignored: bool,
 }
 
 impl Default for ZendeskConfig {
     fn default() -> Self {
-        ZendeskConfig { addr: SocketAddr::from(([127, 0, 0, 1], 0)), rate_limit_every: None, access_ttl: None }
+        ZendeskConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            rate_limit_every: None,
+            access_ttl: None,
+            current_revoke_ignored: false,
+        }
     }
 }
 
