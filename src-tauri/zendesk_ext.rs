@@ -33,10 +33,14 @@ pub async fn zendesk_practice(app: AppHandle, state: State<'_, ZendeskPractice>)
         }
     }
     let url = running.as_ref().map(|z| z.url().to_string()).unwrap_or_default();
+    let logins: Vec<String> = running
+        .as_ref()
+        .map(|z| z.users().iter().map(|u| format!("{} / {}", u.email, u.password)).collect())
+        .unwrap_or_default();
     let clipboard = TauriClipboard(&app);
     let fx = Effects { browser: &SystemBrowser, clipboard: &clipboard, clock: &SystemClock };
     Ok(with_session(&app, |s| {
-        s.apply(Intent::Playbook { intent: json!({ "type": "practice_started", "url": url }) }, &fx);
+        s.apply(Intent::Playbook { intent: json!({ "type": "practice_started", "url": url, "logins": logins }) }, &fx);
         s.view()
     }))
 }

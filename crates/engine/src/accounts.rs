@@ -90,13 +90,7 @@ impl Registry {
     }
 
     fn write_to(&self, file: &Path) -> Result<(), Error> {
-        let err = |source| Error::StateWrite { path: file.display().to_string(), source };
-        if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
-        }
-        let tmp = file.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(self).expect("registry serializes")).map_err(err)?;
-        std::fs::rename(&tmp, file).map_err(err)
+        crate::state_file::write_json_atomically(file, self)
     }
 }
 

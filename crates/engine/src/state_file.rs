@@ -112,6 +112,18 @@ impl StateFile {
     }
 }
 
+/// Writes `value` as pretty JSON to `file` through a temporary file and a rename, so a crash
+/// never leaves half a file; makes the folder first.
+pub fn write_json_atomically<T: Serialize>(file: &Path, value: &T) -> Result<(), Error> {
+    let err = |source| Error::StateWrite { path: file.display().to_string(), source };
+    if let Some(dir) = file.parent() {
+        fs::create_dir_all(dir).map_err(err)?;
+    }
+    let tmp = file.with_extension("json.tmp");
+    fs::write(&tmp, serde_json::to_vec_pretty(value).expect("state serializes")).map_err(err)?;
+    fs::rename(&tmp, file).map_err(err)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

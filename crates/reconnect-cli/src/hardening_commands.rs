@@ -3,7 +3,6 @@
 //! playbook's report, JSON the results. Exit codes: 0 nothing found, 1 findings or something
 //! left to do, 2 error.
 
-use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use reconnect_api::engine::accounts::SessionRecord;
@@ -20,7 +19,7 @@ use reconnect_api::hardening::{language as hl, Error};
 use reconnect_api::system::job_env;
 use serde_json::json;
 
-use crate::job_output::{pass_or_fail, print_json, show_progress};
+use crate::job_output::{confirmed, pass_or_fail, print_json, show_progress};
 use crate::output::{text, Out};
 
 /// The signed-in org and what jobs run with (progress to standard error).
@@ -147,23 +146,6 @@ pub struct RevokeArgs {
     pub yes: bool,
 }
 
-/// Asks on the terminal; where no one can answer, only `--yes` confirms.
-fn confirmed(out: &Out, plan: &RevokePlan, yes: bool) -> bool {
-    if yes {
-        return true;
-    }
-    if !std::io::stdin().is_terminal() {
-        return false;
-    }
-    eprint!("{}", text("cli.revoke.confirm", &[("n", &plan.targets.len().to_string())]).get(out.language));
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    if std::io::stdin().lock().read_line(&mut answer).is_err() {
-        return false;
-    }
-    matches!(answer.trim(), "y" | "Y" | "yes" | "はい")
-}
-
 fn print_plan(out: &Out, plan: &RevokePlan) {
     let l = out.language;
     let apps: Vec<&str> = plan.reauthorize.keys().map(String::as_str).collect();
@@ -207,7 +189,7 @@ pub async fn revoke(out: &Out, args: RevokeArgs) -> ExitCode {
     if !out.json {
         print_plan(out, &plan);
     }
-    if !confirmed(out, &plan, args.yes) {
+    if !confirmed(out, plan.targets.len(), args.yes) {
         return out.fail(&Error::RevokeNotConfirmed);
     }
     let outcome = match run(Job::Revoke { plan: Box::new(plan) }, &mut c.env).await {

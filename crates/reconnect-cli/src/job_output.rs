@@ -1,6 +1,7 @@
 //! How the playbooks' commands print what their jobs report: progress on standard error (JSON
 //! lines with `--json`), checks, results as JSON, and the exit code of a verdict.
 
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use reconnect_api::engine::check::{Check, CheckStatus};
@@ -65,4 +66,22 @@ pub fn pass_or_fail(passed: bool) -> ExitCode {
 /// Prints a result as pretty JSON.
 pub fn print_json(value: serde_json::Value) {
     println!("{}", serde_json::to_string_pretty(&value).expect("results serialize"));
+}
+
+/// Whether `n` irreversible revocations may go ahead: `--yes`, or "y" on a terminal; where no
+/// one can answer, no.
+pub fn confirmed(out: &Out, n: usize, yes: bool) -> bool {
+    if yes {
+        return true;
+    }
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    eprint!("{}", text("cli.revoke.confirm", &[("n", &n.to_string())]).get(out.language));
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim(), "y" | "Y" | "yes" | "はい")
 }

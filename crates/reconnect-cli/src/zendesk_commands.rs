@@ -2,7 +2,7 @@
 //! jobs (`ops::run`) as the app does. New values and API tokens are read from standard input,
 //! never from arguments (which other users of the machine can see), and never printed.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use reconnect_api::engine::job::JobEnv;
@@ -23,7 +23,7 @@ use reconnect_api::zendesk::tokens::Tokens;
 use reconnect_api::zendesk::Error;
 use serde_json::json;
 
-use crate::job_output::{pass_or_fail, print_json, show_progress};
+use crate::job_output::{confirmed, pass_or_fail, print_json, show_progress};
 use crate::output::{text, Out};
 
 /// What `zendesk login` was asked.
@@ -394,23 +394,6 @@ pub async fn revoke(out: &Out, ids: Vec<u64>, dry_run: bool, yes: bool) -> ExitC
         }
         Err(e) => out.fail(&e),
     }
-}
-
-/// Asks on the terminal; where no one can answer, only `--yes` confirms.
-fn confirmed(out: &Out, n: usize, yes: bool) -> bool {
-    if yes {
-        return true;
-    }
-    if !std::io::stdin().is_terminal() {
-        return false;
-    }
-    eprint!("{}", text("cli.revoke.confirm", &[("n", &n.to_string())]).get(out.language));
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    if std::io::stdin().lock().read_line(&mut answer).is_err() {
-        return false;
-    }
-    matches!(answer.trim(), "y" | "Y" | "yes" | "はい")
 }
 
 /// `practice-zendesk`: serves the practice Zendesk until Ctrl-C.

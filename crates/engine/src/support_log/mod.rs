@@ -73,6 +73,20 @@ pub fn http(service: &str, method: &str, url: &str, status: Option<u16>, elapsed
     }
 }
 
+/// Runs an operation between its start and end lines; `error` says what went wrong in the
+/// result, if anything (in English, never a value).
+pub async fn logged<T>(
+    playbook: &str,
+    operation: &str,
+    work: impl std::future::Future<Output = T>,
+    error: impl FnOnce(&T) -> Option<String>,
+) -> T {
+    operation_started(playbook, operation);
+    let done = work.await;
+    operation_ended(playbook, operation, error(&done).as_deref());
+    done
+}
+
 /// Logs an operation's start.
 pub fn operation_started(playbook: &str, operation: &str) {
     tracing::info!(target: "reconnect::operation", playbook, operation, "started");

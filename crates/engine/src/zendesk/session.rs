@@ -249,14 +249,7 @@ impl ZendeskAccounts {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(err(e)),
                 _ => Ok(()),
             },
-            Some(r) => {
-                if let Some(dir) = self.file.parent() {
-                    std::fs::create_dir_all(dir).map_err(err)?;
-                }
-                let tmp = self.file.with_extension("json.tmp");
-                std::fs::write(&tmp, serde_json::to_vec_pretty(r).expect("record serializes")).map_err(err)?;
-                std::fs::rename(&tmp, &self.file).map_err(err)
-            }
+            Some(r) => crate::state_file::write_json_atomically(&self.file, r),
         }
     }
 }

@@ -39,10 +39,7 @@ impl Finished {
 /// Runs a job against the signed-in org.
 pub async fn run(job: Job, env: &mut JobEnv) -> Finished {
     let name = job.name();
-    reconnect_engine::support_log::operation_started(crate::ID, name);
-    let finished = run_job(job, env).await;
-    reconnect_engine::support_log::operation_ended(crate::ID, name, finished.error().as_deref());
-    finished
+    reconnect_engine::support_log::logged(crate::ID, name, run_job(job, env), Finished::error).await
 }
 
 impl Job {

@@ -121,10 +121,7 @@ fn client(env: &Parts, sink: &Arc<Mutex<ProgressSink>>) -> Result<(ZendeskRecord
 /// Runs a job against the signed-in Zendesk account.
 pub async fn run(job: Job, env: &mut JobEnv) -> Finished {
     let name = job.name();
-    reconnect_engine::support_log::operation_started(crate::ID, name);
-    let finished = run_job(job, env).await;
-    reconnect_engine::support_log::operation_ended(crate::ID, name, finished.error().as_deref());
-    finished
+    reconnect_engine::support_log::logged(crate::ID, name, run_job(job, env), Finished::error).await
 }
 
 impl Job {

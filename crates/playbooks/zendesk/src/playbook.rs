@@ -61,6 +61,8 @@ pub enum Intent {
     PracticeStarted {
         /// Its loopback address.
         url: String,
+        /// Its practice users, `e-mail / password`, to show.
+        logins: Vec<String>,
     },
     /// Choose an incident (its cutoff replaces the admin's).
     ChooseIncident {
@@ -190,9 +192,10 @@ impl Zendesk {
                 }
                 self.state.account.port = port;
             }
-            Intent::PracticeStarted { url } => {
+            Intent::PracticeStarted { url, logins } => {
                 let base = ZendeskBase::loopback(&url)?;
                 self.work.practice_url = Some(base.as_str().to_string());
+                self.work.practice_logins = logins;
                 self.state.account.base = base.as_str().to_string();
                 self.state.account.client_id = "reconnect".into();
                 // The practice client accepts any loopback port: a free one avoids a clash.
@@ -325,7 +328,7 @@ impl Zendesk {
             Finished::SignedOut(r) => {
                 r?;
                 self.state.signed_out();
-                self.work = Work { practice_url: self.work.practice_url.take(), ..Work::default() };
+                self.work.forget_findings();
             }
         }
         Ok(Said::Nothing)
@@ -427,7 +430,7 @@ impl Playbook for Zendesk {
 
     fn navigate(&mut self, nav: Navigation, _ctx: &Context<'_>) -> Result<(), Failure> {
         if nav == Navigation::StartOver {
-            self.work = Work { practice_url: self.work.practice_url.take(), ..Work::default() };
+            self.work.forget_findings();
         }
         Ok(self.state.navigate(nav)?)
     }

@@ -401,14 +401,7 @@ pub fn screen(state: &State, work: &Work, progress: Option<&Progress>, now_ms: i
                     .to_string(),
                 waiting,
                 busy: work.busy,
-                practice_logins: if work.practice_url.is_some() {
-                    vec![
-                        "admin@acme-practice.example / Practice-Zendesk-1".into(),
-                        "agent@acme-practice.example / Practice-Zendesk-2".into(),
-                    ]
-                } else {
-                    Vec::new()
-                },
+                practice_logins: work.practice_logins.clone(),
             })
         }
         Step::Apps => {

@@ -41,4 +41,17 @@ pub struct Work {
     pub revoke: Vec<u64>,
     /// The practice Zendesk's address, while the app runs one.
     pub practice_url: Option<String>,
+    /// Its practice users, as its shell reported them.
+    pub practice_logins: Vec<String>,
+}
+
+impl Work {
+    /// Forgets what was read and chosen; the practice Zendesk, which outlives a session, stays.
+    pub fn forget_findings(&mut self) {
+        *self = Work {
+            practice_url: self.practice_url.take(),
+            practice_logins: std::mem::take(&mut self.practice_logins),
+            ..Work::default()
+        };
+    }
 }

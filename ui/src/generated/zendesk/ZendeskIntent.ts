@@ -21,7 +21,11 @@ port: number, } | { "type": "practice_started",
 /**
  * Its loopback address.
  */
-url: string, } | { "type": "choose_incident", 
+url: string, 
+/**
+ * Its practice users, `e-mail / password`, to show.
+ */
+logins: Array<string>, } | { "type": "choose_incident", 
 /**
  * Its id.
  */
