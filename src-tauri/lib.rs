@@ -48,6 +48,7 @@ pub fn run() {
     }
     builder
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let setup_started = std::time::Instant::now();
             // The CLI uses the same folder, so a session started in one shows in the other.

@@ -11,7 +11,7 @@ use reconnect_api::view::View;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::clipboard_ext::TauriClipboard;
-use crate::sign_in_ext::VIEW_CHANGED;
+use crate::sign_in_ext::{start_linked_practice, VIEW_CHANGED};
 use crate::with_session;
 
 /// Takes links into the session and brings the main window forward to show the result.
@@ -23,6 +23,7 @@ pub fn open_links(app: &AppHandle, links: Vec<Vec<u8>>) {
                 s.open_link(link, now);
             }
         });
+        start_linked_practice(app);
         let _ = app.emit(VIEW_CHANGED, ());
     }
     if let Some(window) = app.get_webview_window("main") {
@@ -72,19 +73,17 @@ pub fn register_scheme(app: &AppHandle) {
 #[tauri::command]
 pub async fn open_wizard_link(app: AppHandle, link: String) -> Result<View, ()> {
     let now = now_ms() / 1000;
-    Ok(with_session(&app, |s| {
-        s.open_link(link.as_bytes(), now);
-        s.view()
-    }))
+    with_session(&app, |s| s.open_link(link.as_bytes(), now));
+    start_linked_practice(&app);
+    Ok(with_session(&app, |s| s.view()))
 }
 
 /// The admin takes the waiting link's answers.
 #[tauri::command]
 pub async fn accept_wizard_link(app: AppHandle) -> Result<View, ()> {
-    Ok(with_session(&app, |s| {
-        s.accept_pending_link();
-        s.view()
-    }))
+    with_session(&app, |s| s.accept_pending_link());
+    start_linked_practice(&app);
+    Ok(with_session(&app, |s| s.view()))
 }
 
 /// The admin keeps their answers.

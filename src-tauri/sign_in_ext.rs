@@ -14,7 +14,7 @@ use reconnect_api::engine::Error;
 use reconnect_api::registry::PLAYBOOKS;
 use reconnect_api::system::accounts;
 use reconnect_api::view::View;
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 
 use crate::with_session;
 
@@ -53,6 +53,21 @@ async fn practice_url(app: &AppHandle, state: &SignInState, scenario: String) ->
         *practice = Some((scenario, org));
     }
     InstanceUrl::parse(practice.as_ref().expect("started above").1.url())
+}
+
+/// A link that opens the practice org (a training link, or a hand-off made on it) starts it
+/// at once: the steps a Gainsight admin takes before any sign-in (the practice Connectors 2.0
+/// page) need it running.
+pub fn start_linked_practice(app: &AppHandle) {
+    let Some(scenario) = with_session(app, |s| s.practice_scenario()) else { return };
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = handle.state::<SignInState>();
+        if let Err(e) = practice_url(&handle, &state, scenario).await {
+            with_session(&handle, |s| s.report(&e));
+        }
+        let _ = handle.emit(VIEW_CHANGED, ());
+    });
 }
 
 async fn start(app: &AppHandle, state: &SignInState) -> Result<(), Error> {

@@ -27,7 +27,14 @@ pub async fn run_operation(app: AppHandle, operation: Value) -> Result<View, ()>
             match job_env(progress) {
                 Ok(env) => {
                     let done = job.run(env).await;
-                    with_session(&handle, |s| s.finish(done));
+                    let now = SystemClock.now_text();
+                    let concluded = with_session(&handle, |s| {
+                        s.finish(done);
+                        s.take_conclusion(&reports_dir(), &now)
+                    });
+                    if let Some(note) = concluded {
+                        notify(&handle, &note);
+                    }
                 }
                 Err(e) => with_session(&handle, |s| s.job_failed(&e)),
             }
@@ -35,6 +42,17 @@ pub async fn run_operation(app: AppHandle, operation: Value) -> Result<View, ()>
         });
     }
     Ok(with_session(&app, |s| s.view()))
+}
+
+/// Tells the admin, through the desktop's notifications, that a wait ended: the window may
+/// be behind another by then. A desktop without a notification service still shows it in the
+/// window, so a failure is only logged.
+fn notify(app: &AppHandle, body: &str) {
+    use tauri_plugin_notification::NotificationExt;
+    match app.notification().builder().title("Reconnect").body(body).show() {
+        Ok(()) => tracing::info!("notification shown"),
+        Err(e) => tracing::warn!(error = %e, "notification not shown"),
+    }
 }
 
 /// Saves the report (HTML and Markdown) in the reports folder.

@@ -111,7 +111,13 @@ impl App {
     }
 
     async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
-        let found = self.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await;
+        self.wait_within(css, Duration::from_secs(20)).await
+    }
+
+    /// Waits for what the app does on its own over a longer time (a verification that backs
+    /// off while another admin works).
+    async fn wait_within(&self, css: &str, limit: Duration) -> fantoccini::elements::Element {
+        let found = self.client.wait().at_most(limit).for_element(Locator::Css(css)).await;
         match found {
             Ok(el) => el,
             Err(e) => {
@@ -298,6 +304,14 @@ impl App {
         self.client.execute(js, vec![json!(css)]).await.unwrap();
     }
 
+    /// Prints what the journey took and fails on anything the checks found, or when it took
+    /// more actions in the app than `target`.
+    fn report_within(&self, journey: &str, browser_actions: u32, target: u32) {
+        self.report(journey, browser_actions);
+        let in_app = self.actions.load(Ordering::Relaxed);
+        assert!(in_app <= target, "{journey}: {in_app} actions in the app, the target is {target} or fewer");
+    }
+
     /// Prints what the journey took and fails on anything the checks found.
     fn report(&self, journey: &str, browser_actions: u32) {
         let in_app = self.actions.load(Ordering::Relaxed);
@@ -307,7 +321,7 @@ impl App {
         let _ = writeln!(
             std::io::stderr(),
             "journey {journey}: {} user actions ({in_app} in the app by keyboard alone, {browser_actions} on the \
-             sign-in pages), {} focus moves, {} screens captured in en and ja",
+             sign-in and Gainsight pages), {} focus moves, {} screens captured in en and ja",
             in_app + browser_actions,
             self.moves.load(Ordering::Relaxed),
             self.captured
@@ -606,6 +620,20 @@ impl Browser {
 
 /// A support desk's signing key, trusted in `config` the way `reconnect link keygen --trust`
 /// does it.
+/// Every file under `dir`.
+pub(crate) fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files.extend(walk(&p));
+        } else {
+            files.push(p);
+        }
+    }
+    files
+}
+
 fn trusted_desk(config: &Path) -> reconnect_api::engine::link::LinkSigner {
     use reconnect_api::engine::link::{IssuerEntry, KeyId, LinkSigner, TrustedIssuers};
     let signer = LinkSigner::generate(KeyId::parse("acme-desk").unwrap(), "Acme IT desk").unwrap();

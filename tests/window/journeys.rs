@@ -47,13 +47,6 @@ pub(crate) async fn use_a_free_redirect_port(app: &App) {
     app.wait_for("details.settings summary").await.click().await.unwrap();
 }
 
-/// Finds Gainsight's OAuth user by part of its name and chooses it, by keyboard.
-async fn choose_the_integration_user(app: &App) {
-    app.type_by_keyboard("#user-search", "integration").await;
-    app.press(Key::Enter).await;
-    app.activate("button[data-choose='gainsight.integration@acme-practice.example']", Key::Enter).await;
-}
-
 /// Signs in on the practice org's login page in Chromium.
 pub(crate) async fn sign_in_in_the_browser(config: &Path, page: &str, username: &str, password: &str) -> u32 {
     assert!(page.contains("/services/oauth2/authorize?") && page.contains("code_challenge="), "{page}");
@@ -69,80 +62,129 @@ pub(crate) async fn sign_in_in_the_browser(config: &Path, page: &str, username: 
     actions
 }
 
+/// The Gainsight admin's part as the Salesforce admin's app sees it: someone re-authorizes on
+/// the practice org's Connectors 2.0 page in Chromium.
+async fn reauthorize_in_chromium(config: &Path, connectors: &str, tag: &str) -> u32 {
+    let mut browser = Browser::start(&config.join(tag)).await;
+    browser.client.goto(connectors).await.unwrap();
+    browser.click("#reauthorize").await;
+    browser.type_into("#username", "gainsight.integration@acme-practice.example").await;
+    browser.type_into("#password", "Practice-Integration-1").await;
+    browser.click("#allow").await;
+    browser.text_containing("main", "Authorized as gainsight.integration@acme-practice.example").await;
+    let actions = browser.actions;
+    browser.stop().await;
+    actions
+}
+
+/// The support engineer's link: the practice org as the customer's org after the revocation,
+/// data sync in the US data center, opening the sign-in.
+fn support_link(desk: &reconnect_api::engine::link::LinkSigner) -> String {
+    use reconnect_api::engine::link::{render, LinkFields, TicketRef};
+    use reconnect_api::gainsight::link_fields::{set_region, set_use_case, VOCABULARY};
+    let mut fields = LinkFields::expiring_at(reconnect_api::engine::timestamp::now_ms() / 1000 + 3600);
+    set_use_case(&mut fields, Some(reconnect_api::gainsight::catalog::UseCase::DataSync));
+    set_region(&mut fields, Some(Region::Us1));
+    fields.set_practice(&VOCABULARY, "production-us-revoked").unwrap();
+    fields.set_step(&VOCABULARY, Step::SignIn.code()).unwrap();
+    fields.ticket = TicketRef::parse("CS-1042");
+    render(&fields, Some(desk))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn support_link_to_salesforce_admin_signs_in_fixes_the_user_installs_and_saves_the_report() {
+async fn support_link_to_one_plan_to_hand_off_then_the_gainsight_admin_reauthorizes_from_the_hand_off_link() {
     let config = tempfile_dir("journey-salesforce");
     let mut pages = OpenedPages::new(&config);
-    // Support signs a link with what the ticket already says: data sync in the US data center,
-    // starting at the org (the practice org stands in for the customer's).
     let desk = trusted_desk(&config);
-    let signed = gainsight_link(&desk, Region::Us1, None, Step::Org, "CS-1042");
-    let mut app =
-        App::launch("journey-salesforce", "en_US.UTF-8", &config, &[("RECONNECT_BROWSER", &pages.script)], &[&signed])
-            .await;
+    let mut app = App::launch(
+        "journey-salesforce",
+        "en_US.UTF-8",
+        &config,
+        &[("RECONNECT_BROWSER", &pages.script)],
+        &[&support_link(&desk)],
+    )
+    .await;
 
-    app.on_step("org").await;
-    app.expect_containing("#prefill", "Pre-filled by Acme IT desk (verified)").await;
-    app.capture("linked-org").await;
-    app.activate("input[name='practice']", Key::Space).await;
-    app.wait_for("label.selected[data-practice='production-us-revoked']").await;
-    app.activate("#primary", Key::Enter).await;
-
+    // The link answered everything before the sign-in.
     app.on_step("sign_in").await;
+    app.expect_containing("#prefill", "Pre-filled by Acme IT desk (verified)").await;
     app.expect_text("#practice-username", "admin@acme-practice.example").await;
     use_a_free_redirect_port(&app).await;
     app.capture("sign-in").await;
     app.activate("#primary", Key::Enter).await;
     app.wait_for("[data-testid='sign-in-waiting']").await;
-    app.capture("sign-in-waiting").await;
-    let browser_actions =
-        sign_in_in_the_browser(&config, &pages.next().await, "admin@acme-practice.example", "Practice-Admin-1").await;
+    let sign_in_page = pages.next().await;
+    let practice = url::Url::parse(&sign_in_page).unwrap().origin().ascii_serialization();
+    let mut browser_actions =
+        sign_in_in_the_browser(&config, &sign_in_page, "admin@acme-practice.example", "Practice-Admin-1").await;
     app.expect_text("#signed-in-org", "Acme Corporation (practice)").await;
     app.capture("signed-in").await;
     app.activate("#primary", Key::Enter).await;
 
-    // Gainsight's OAuth user: find, diagnose, preview, fix.
+    // Reconnect finds the OAuth user and works out one plan by itself.
     app.on_step("oauth_user").await;
-    app.capture("oauth-user").await;
-    choose_the_integration_user(&app).await;
-    app.expect_text("#oauth-username", "gainsight.integration@acme-practice.example").await;
-    app.activate("#diagnose", Key::Enter).await;
-    app.scroll_to("[data-check='approve_uninstalled'][data-status='fail']").await;
-    app.capture("oauth-user-diagnosed").await;
-    app.activate("#preview-fix", Key::Enter).await;
-    app.scroll_to("[data-testid='plan']").await;
-    app.capture("oauth-user-preview").await;
-    app.activate("#apply-fix", Key::Enter).await;
-    app.wait_for("[data-check='approve_uninstalled'][data-status='pass']").await;
-    app.wait_for("#undo").await;
-    app.scroll_to("[data-testid='done']").await;
-    app.capture("oauth-user-fixed").await;
+    app.expect_text("#plan-user", "gainsight.integration@acme-practice.example").await;
+    app.expect_containing("#user-source", "Found by Reconnect").await;
+    app.expect_containing("[data-testid='whole-plan']", "Gainsight CS US Connected App").await;
+    app.expect_containing("[data-testid='whole-plan']", "CanApproveUninstalledApps").await;
+    app.expect_text("#primary", "Apply the plan").await;
+    app.capture("one-plan").await;
     app.activate("#primary", Key::Enter).await;
 
-    // The package, installed through the API with progress.
-    app.on_step("install").await;
-    app.capture("install").await;
-    app.activate("#install-api", Key::Enter).await;
-    app.wait_for("[data-testid='working']").await;
-    app.screenshot("install-progress").await;
-    app.wait_for("#installed.pass").await;
-    app.capture("installed").await;
-
-    // Re-authorizing is the Gainsight admin's part; the report says what is done and what is left.
-    app.activate("button[data-step='verify']", Key::Enter).await;
+    // Applied with progress; then the hand-off and the wait.
     app.on_step("verify").await;
-    app.activate("#primary", Key::Enter).await;
-    app.wait_for("#verdict.fail").await;
-    app.wait_for("[data-check='app_installed'][data-status='pass']").await;
-    app.scroll_to("[data-check='token_used'][data-status='fail']").await;
-    app.capture("verified-before-reauthorization").await;
-    app.activate("#save-report", Key::Enter).await;
+    let link = app.text("#handoff-link").await;
+    assert!(
+        link.contains("practice=already-fixed")
+            && link.contains("user=gainsight.integration@acme-practice.example")
+            && link.contains("step=authorize"),
+        "{link}"
+    );
+    app.wait_for("#waiting").await;
+    app.capture("handed-off").await;
+    app.activate("#copy-handoff", Key::Enter).await;
+    app.expect_containing("[data-testid='confirmation']", "Link copied").await;
+
+    // The Gainsight admin re-authorizes; the app sees the token used on its own.
+    browser_actions +=
+        reauthorize_in_chromium(&config, &format!("{practice}/practice/gainsight/connectors"), "gs").await;
+    app.wait_within("#verdict.pass", Duration::from_secs(90)).await;
     let saved = app.text("#report-path").await;
     let html = std::fs::read_to_string(&saved).unwrap_or_else(|e| panic!("{saved}: {e}"));
-    assert!(html.contains("Gainsight CS US Connected App"), "the report names the package");
+    assert!(html.contains("Gainsight CS US Connected App 1.0.0.1"), "the report names what is installed");
     assert!(!html.contains("!AQ") && !html.contains("Practice-Admin-1"), "no secret in the report");
-    app.capture("report-saved").await;
-    app.report("support link → Salesforce admin", browser_actions);
+    let log = walk(&config).into_iter().find(|p| p.ends_with("logs/reconnect.log")).expect("the app's log");
+    let log = std::fs::read_to_string(log).unwrap();
+    assert!(log.contains("notification"), "the desktop was told: {log}");
+    assert!(log.contains("apply_plan"), "the plan is in the log: {log}");
+    app.capture("verified").await;
+    app.report_within("support link → Salesforce admin → verified", browser_actions, 4);
+    app.stop().await;
+
+    // The Gainsight admin opens the hand-off link: the re-authorize step, everything filled in.
+    let config = tempfile_dir("journey-gainsight-handoff");
+    let mut pages = OpenedPages::new(&config);
+    let mut app = App::launch(
+        "journey-gainsight-handoff",
+        "ja_JP.UTF-8",
+        &config,
+        &[("RECONNECT_BROWSER", &pages.script)],
+        &[&link],
+    )
+    .await;
+    app.on_step("authorize").await;
+    app.wait_for("#from-handoff").await;
+    app.expect_containing("#tenant-url", "/practice/gainsight/connectors").await;
+    app.capture("handoff-authorize").await;
+    app.activate("#primary", Key::Enter).await;
+    app.wait_for("#reauthorization-started").await;
+    let connectors = pages.next().await;
+    assert!(connectors.ends_with("/practice/gainsight/connectors"), "{connectors}");
+    let browser_actions = reauthorize_in_chromium(&config, &connectors, "gs-admin").await;
+    app.activate("#primary", Key::Enter).await;
+    app.wait_for("#reauthorized").await;
+    app.capture("reauthorized").await;
+    app.report_within("hand-off link → Gainsight admin → re-authorized", browser_actions, 3);
     app.stop().await;
 }
 
@@ -187,10 +229,9 @@ async fn gainsight_admin_pastes_the_tenant_reauthorizes_verifies_and_saves_the_r
     app.expect_text("#signed-in-org", "Acme Corporation (practice)").await;
     app.activate("#primary", Key::Enter).await;
 
-    // The user Gainsight connects as, checked: the Salesforce admin has fixed it.
+    // The user Gainsight connects as, found and checked: the Salesforce admin has fixed it.
     app.on_step("oauth_user").await;
-    choose_the_integration_user(&app).await;
-    app.activate("#diagnose", Key::Enter).await;
+    app.expect_text("#plan-user", "gainsight.integration@acme-practice.example").await;
     app.wait_for("[data-check='app_installed'][data-status='pass']").await;
     app.capture("oauth-user-already-fixed").await;
 
@@ -202,16 +243,10 @@ async fn gainsight_admin_pastes_the_tenant_reauthorizes_verifies_and_saves_the_r
     app.wait_for("#reauthorization-started").await;
     let connectors = pages.next().await;
     assert!(connectors.ends_with("/practice/gainsight/connectors"), "{connectors}");
-    let mut browser = Browser::start(&config.join("chromium-connectors")).await;
-    browser.client.goto(&connectors).await.unwrap();
-    browser.click("#reauthorize").await;
-    browser.type_into("#username", "gainsight.integration@acme-practice.example").await;
-    browser.type_into("#password", "Practice-Integration-1").await;
-    browser.click("#allow").await;
-    browser.text_containing("main", "Authorized as gainsight.integration@acme-practice.example").await;
-    let browser_actions = browser_sign_in + browser.actions;
-    browser.stop().await;
+    let browser_actions = browser_sign_in + reauthorize_in_chromium(&config, &connectors, "chromium-connectors").await;
     app.capture("reauthorization-started").await;
+    app.activate("#primary", Key::Enter).await;
+    app.wait_for("#reauthorized").await;
     app.activate("#primary", Key::Enter).await;
 
     app.on_step("verify").await;

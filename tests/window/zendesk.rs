@@ -131,17 +131,3 @@ async fn admin_signs_in_to_zendesk_rotates_two_installations_revokes_a_token_and
     app.report("zendesk", browser_actions);
     app.stop().await;
 }
-
-/// Every file under `dir`.
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files.extend(walk(&p));
-        } else {
-            files.push(p);
-        }
-    }
-    files
-}

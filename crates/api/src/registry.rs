@@ -43,4 +43,12 @@ mod tests {
             assert_eq!((r.open)(None).id(), r.id);
         }
     }
+
+    #[test]
+    fn a_link_may_open_exactly_the_practice_scenarios_each_playbook_offers() {
+        for (r, v) in PLAYBOOKS.iter().zip(vocabularies()) {
+            let offered: Vec<&str> = (r.open)(None).practice_orgs().iter().map(|p| p.scenario).collect();
+            assert_eq!(offered, v.practice.to_vec(), "{}", r.id);
+        }
+    }
 }

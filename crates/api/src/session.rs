@@ -64,6 +64,8 @@ pub struct Session {
     trust: Option<TrustState>,
     /// Whether it is being read.
     trust_reading: bool,
+    /// A wait that ended with the playbook's work done, until the shell has told the admin.
+    concluded: Option<Text>,
 }
 
 impl std::fmt::Debug for Session {
@@ -143,6 +145,7 @@ impl Session {
             report_saved: None,
             trust: None,
             trust_reading: false,
+            concluded: None,
         };
         if session.state.active.as_deref().is_some_and(|id| registry::find(id).is_none()) {
             session.state.active = None;
@@ -198,7 +201,22 @@ impl Session {
         self.feedback = match said {
             Said::Nothing => None,
             Said::Done(t) => Some(Feedback::Done(t)),
+            Said::Concluded(t) => {
+                self.concluded = Some(t.clone());
+                Some(Feedback::Done(t))
+            }
         };
+    }
+
+    /// When a wait ended with the playbook's work done: saves the report in `dir` and returns
+    /// what to tell the admin (in the view's language), once.
+    pub fn take_conclusion(&mut self, dir: &Path, now: &str) -> Option<String> {
+        let said = self.concluded.take()?;
+        self.save_report(dir, now);
+        let l = self.language();
+        let saved =
+            self.report_saved.as_deref().map(|p| text("notify.report_saved", &[("path", p)]).get(l).to_string());
+        Some([said.get(l).to_string(), saved.unwrap_or_default()].join(" ").trim_end().to_string())
     }
 
     fn signed_out(&mut self) {
@@ -358,6 +376,14 @@ impl Session {
     /// Notes which users each practice scenario offers, to show before it runs.
     pub fn practice_logins(&mut self, logins: std::collections::BTreeMap<String, Vec<PracticeLogin>>) {
         self.sign_in.practice_logins = logins;
+    }
+
+    /// The practice org's scenario, when the org answer is the practice org.
+    pub fn practice_scenario(&self) -> Option<String> {
+        match self.state.connection.org() {
+            Some(reconnect_engine::connection::OrgAnswer::Practice { scenario }) => Some(scenario.clone()),
+            _ => None,
+        }
     }
 
     /// Notes that the practice org runs at `url`.

@@ -345,24 +345,24 @@ impl Connection {
 
     /// Whether opening `fields` would replace the org answer already given.
     pub fn link_would_replace(&self, fields: &LinkFields) -> bool {
-        let linked = answer_from(fields.org.as_ref().map(MyDomain::host).as_deref(), fields.environment);
+        let linked = linked_answer_of(fields);
         self.org.is_some() && linked.is_some() && self.org != linked
     }
 
     /// The org answer a link would give, described, beside the current one (`None` when the
     /// link says nothing about the org).
     pub fn link_change(&self, fields: &LinkFields, l: Language) -> Option<(String, String)> {
-        let to = fields
-            .org
-            .as_ref()
-            .map(MyDomain::host)
-            .or_else(|| fields.environment.map(|e| e.name().get(l).to_string()))?;
+        let to = linked_answer_of(fields)?.label(l);
         let from = self.org.as_ref()?.label(l);
         (from != to).then_some((from, to))
     }
 
     /// Fills in what a checked link says about the org. Returns whether the answer changed.
     pub fn apply_link(&mut self, fields: &LinkFields) -> bool {
+        if let Some(scenario) = fields.practice {
+            self.linked = None;
+            return self.set_org(Some(OrgAnswer::Practice { scenario: scenario.to_string() }));
+        }
         let host = fields.org.as_ref().map(MyDomain::host);
         let Some(answer) = answer_from(host.as_deref(), fields.environment) else { return false };
         self.linked = Some(LinkedOrg {
@@ -415,6 +415,14 @@ impl Connection {
                 basis: text("org.basis.practice", &[]).get(l).to_string(),
             },
         })
+    }
+}
+
+/// The org answer a link's fields give, the practice org included.
+fn linked_answer_of(fields: &LinkFields) -> Option<OrgAnswer> {
+    match fields.practice {
+        Some(scenario) => Some(OrgAnswer::Practice { scenario: scenario.to_string() }),
+        None => answer_from(fields.org.as_ref().map(MyDomain::host).as_deref(), fields.environment),
     }
 }
 

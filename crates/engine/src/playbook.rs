@@ -91,6 +91,9 @@ pub enum Said {
     Nothing,
     /// Something was done outside the app (copied, opened): confirm it.
     Done(Text),
+    /// A wait ended with the playbook's work done: tell the admin even when the window is
+    /// not in front, and save the report.
+    Concluded(Text),
 }
 
 /// A playbook, as the engine drives it.

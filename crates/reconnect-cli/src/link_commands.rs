@@ -29,6 +29,9 @@ pub struct NewLink {
     pub org: Option<String>,
     pub env: Option<String>,
     pub use_case: Option<String>,
+    pub tenant: Option<String>,
+    pub user: Option<String>,
+    pub practice: Option<String>,
     pub step: Option<String>,
     pub language: Option<String>,
     pub ticket: Option<String>,
@@ -87,6 +90,11 @@ pub fn new(out: &Out, args: NewLink) -> ExitCode {
         };
         extra(&mut fields, "region", args.region.as_deref())?;
         extra(&mut fields, "use", args.use_case.as_deref())?;
+        extra(&mut fields, "tenant", args.tenant.as_deref())?;
+        extra(&mut fields, "user", args.user.as_deref())?;
+        if let Some(p) = args.practice.as_deref() {
+            fields.set_practice(vocabulary, p.trim()).map_err(Error::Link)?;
+        }
         if let Some(step) = args.step.as_deref() {
             let code = step.trim().to_ascii_lowercase().replace('_', "-");
             fields.set_step(vocabulary, &code).map_err(|_| Error::UnknownStep { input: code })?;
@@ -169,6 +177,9 @@ fn print_checked(out: &Out, f: &LinkFields, trust: &Trust) {
     row("cli.link.environment", f.environment.map(|e| e.code().to_string()));
     row("cli.link.org", f.org.as_ref().map(MyDomain::host));
     row("cli.link.use_case", f.extra("use").map(str::to_string));
+    row("cli.link.tenant", f.extra("tenant").map(str::to_string));
+    row("cli.link.user", f.extra("user").map(str::to_string));
+    row("cli.link.practice", f.practice.map(str::to_string));
     row("cli.link.step", f.step.map(str::to_string));
     row("cli.link.language", f.language.map(|l| l.code().to_string()));
     row("cli.link.ticket", f.ticket.as_ref().map(|t| t.as_str().to_string()));

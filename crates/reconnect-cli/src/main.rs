@@ -320,6 +320,15 @@ enum LinkCommand {
         /// What stopped working: data-sync, embedded-ui, extension-login.
         #[arg(long)]
         use_case: Option<String>,
+        /// The Gainsight tenant's host, e.g. acme.gainsightcloud.com (its data center follows).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Gainsight's OAuth user: its Salesforce username.
+        #[arg(long)]
+        user: Option<String>,
+        /// Open the practice org with this scenario instead of a real org (for training).
+        #[arg(long)]
+        practice: Option<String>,
         /// The step to open: use-case, region, org, sign-in, oauth-user, install, authorize,
         /// verify, done.
         #[arg(long)]
@@ -465,13 +474,30 @@ async fn main() -> ExitCode {
         Command::Runbook { out: path } => readiness_commands::runbook(&out, &path).await,
         Command::Link { command } => match command {
             LinkCommand::Keygen { id, name, out: path, trust } => link_commands::keygen(&out, &id, &name, path, trust),
-            LinkCommand::New { playbook, region, org, env, use_case, step, language, ticket, sign, expires } => {
+            LinkCommand::New {
+                playbook,
+                region,
+                org,
+                env,
+                use_case,
+                tenant,
+                user,
+                practice,
+                step,
+                language,
+                ticket,
+                sign,
+                expires,
+            } => {
                 let args = link_commands::NewLink {
                     playbook,
                     region,
                     org,
                     env,
                     use_case,
+                    tenant,
+                    user,
+                    practice,
                     step,
                     language,
                     ticket,

@@ -33,17 +33,55 @@ impl TicketRef {
     }
 }
 
+/// The values a playbook's field allows.
+#[derive(Debug, Clone, Copy)]
+pub enum Allowed {
+    /// One of these, spelled exactly so.
+    OneOf(&'static [&'static str]),
+    /// A value of at most [`ExtraField::MAX_LEN`] bytes that this rule accepts as written (the
+    /// rule also guarantees its one spelling: a username in lower case, a bare host).
+    Matching(fn(&str) -> bool),
+}
+
 /// A field a playbook adds to its links: its key, where it goes in the canonical order, and
 /// the values it allows (each written one way only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ExtraField {
     /// The key, as written in the link.
     pub key: &'static str,
     /// Its place in the canonical order, among the engine's fields (see [`rank`]).
     pub rank: u8,
     /// The values it allows.
-    pub values: &'static [&'static str],
+    pub allowed: Allowed,
 }
+
+impl ExtraField {
+    /// The longest value a [`Allowed::Matching`] field may carry.
+    pub const MAX_LEN: usize = 100;
+
+    /// Whether `value` is one this field allows.
+    pub fn allows(&self, value: &str) -> bool {
+        match self.allowed {
+            Allowed::OneOf(values) => values.contains(&value),
+            Allowed::Matching(rule) => value.len() <= Self::MAX_LEN && rule(value),
+        }
+    }
+
+    /// Whether the field's own rule vouches for its values: then a value may hold characters
+    /// the link otherwise refuses as parts of an address (an `@` in a username).
+    pub(super) fn checks_its_own_values(&self) -> bool {
+        matches!(self.allowed, Allowed::Matching(_))
+    }
+}
+
+// Fields are told apart by their key: a vocabulary has each key once.
+impl PartialEq for ExtraField {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for ExtraField {}
 
 /// What one playbook's links may say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +92,8 @@ pub struct Vocabulary {
     pub steps: &'static [&'static str],
     /// The fields it adds.
     pub extras: &'static [ExtraField],
+    /// The practice org's scenarios a link may open (`practice`).
+    pub practice: &'static [&'static str],
 }
 
 impl Vocabulary {
@@ -84,6 +124,7 @@ pub fn rank(field: FieldName) -> u8 {
         FieldName::Playbook => 5,
         FieldName::Environment => 20,
         FieldName::Org => 22,
+        FieldName::Practice => 23,
         FieldName::Step => 30,
         FieldName::Language => 40,
         FieldName::Ticket => 50,
@@ -104,6 +145,8 @@ pub struct LinkFields {
     pub environment: Option<Environment>,
     /// The org's My Domain.
     pub org: Option<MyDomain>,
+    /// The practice org's scenario to open instead of a real org (one of the vocabulary's).
+    pub practice: Option<&'static str>,
     /// The step to open (a code of the playbook's vocabulary).
     pub step: Option<&'static str>,
     /// The language to show.
@@ -113,12 +156,12 @@ pub struct LinkFields {
     /// The playbook's own fields, in canonical order (beside the engine's when serialized, as
     /// they stand in the link).
     #[serde(flatten, serialize_with = "extras_as_map")]
-    pub extras: Vec<(ExtraField, &'static str)>,
+    pub extras: Vec<(ExtraField, String)>,
     /// When the link stops working, in seconds since the Unix epoch.
     pub expires: i64,
 }
 
-fn extras_as_map<S: serde::Serializer>(extras: &[(ExtraField, &'static str)], s: S) -> Result<S::Ok, S::Error> {
+fn extras_as_map<S: serde::Serializer>(extras: &[(ExtraField, String)], s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = s.serialize_map(Some(extras.len()))?;
     for (field, value) in extras {
@@ -134,6 +177,7 @@ impl LinkFields {
             playbook: None,
             environment: None,
             org: None,
+            practice: None,
             step: None,
             language: None,
             ticket: None,
@@ -143,21 +187,31 @@ impl LinkFields {
     }
 
     /// The value of a playbook field.
-    pub fn extra(&self, key: &str) -> Option<&'static str> {
-        self.extras.iter().find(|(f, _)| f.key == key).map(|(_, v)| *v)
+    pub fn extra(&self, key: &str) -> Option<&str> {
+        self.extras.iter().find(|(f, _)| f.key == key).map(|(_, v)| v.as_str())
     }
 
     /// Sets a playbook field from a vocabulary; refused when the value is not one it allows.
     pub fn set_extra(&mut self, vocabulary: &Vocabulary, key: &str, value: &str) -> Result<(), LinkProblem> {
         let field = *vocabulary.extra(key).ok_or(LinkProblem::UnknownField { name: None })?;
-        let value = field
-            .values
-            .iter()
-            .find(|v| **v == value)
-            .ok_or(LinkProblem::InvalidValue { field: FieldName::Extra(field.key) })?;
+        if !field.allows(value) {
+            return Err(LinkProblem::InvalidValue { field: FieldName::Extra(field.key) });
+        }
         self.extras.retain(|(f, _)| f.key != field.key);
-        self.extras.push((field, value));
+        self.extras.push((field, value.to_string()));
         self.extras.sort_by_key(|(f, _)| (f.rank, f.key));
+        Ok(())
+    }
+
+    /// Removes a playbook field.
+    pub fn clear_extra(&mut self, key: &str) {
+        self.extras.retain(|(f, _)| f.key != key);
+    }
+
+    /// Sets the practice org's scenario from a vocabulary's.
+    pub fn set_practice(&mut self, vocabulary: &Vocabulary, scenario: &str) -> Result<(), LinkProblem> {
+        let found = vocabulary.practice.iter().find(|s| **s == scenario);
+        self.practice = Some(found.ok_or(LinkProblem::InvalidValue { field: FieldName::Practice })?);
         Ok(())
     }
 
@@ -179,6 +233,7 @@ impl LinkFields {
         push(FieldName::Playbook, self.playbook.map(str::to_string));
         push(FieldName::Environment, self.environment.map(|e| e.code().to_string()));
         push(FieldName::Org, self.org.as_ref().map(MyDomain::host));
+        push(FieldName::Practice, self.practice.map(str::to_string));
         push(FieldName::Step, self.step.map(str::to_string));
         push(FieldName::Language, self.language.map(|l| l.code().to_string()));
         push(FieldName::Ticket, self.ticket.as_ref().map(|t| t.as_str().to_string()));
@@ -210,10 +265,13 @@ impl LinkFields {
     }
 
     /// The link's answers must agree with each other: a sandbox My Domain cannot be a
-    /// production org.
+    /// production org, and the practice org is no real org.
     pub(super) fn check_consistent(&self) -> Result<(), LinkProblem> {
         match (&self.org, self.environment) {
             (Some(org), Some(env)) if org.environment() != env => Err(LinkProblem::Contradiction),
+            _ if self.practice.is_some() && (self.org.is_some() || self.environment.is_some()) => {
+                Err(LinkProblem::Contradiction)
+            }
             _ => Ok(()),
         }
     }

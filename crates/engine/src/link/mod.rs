@@ -14,7 +14,7 @@ mod tests;
 
 use serde::Serialize;
 
-pub use fields::{rank, ExtraField, LinkFields, TicketRef, Vocabularies, Vocabulary};
+pub use fields::{rank, Allowed, ExtraField, LinkFields, TicketRef, Vocabularies, Vocabulary};
 pub use issuers::{Issuer, IssuerEntry, TrustedIssuers, LOCAL_FILE as LOCAL_ISSUERS_FILE};
 pub use problem::{FieldName, LinkProblem};
 pub use query::{MAX_LINK_BYTES, PREFIX};
@@ -71,6 +71,10 @@ pub fn check(
     let vocabulary = vocabularies.of(raw_value("playbook")).ok_or(LinkProblem::UnknownPlaybook)?;
     // Every name is one of the engine's fields or of the playbook's, and none comes twice.
     let mut pairs: Vec<(FieldName, &str)> = Vec::new();
+    let own_rule = |f: &FieldName| match f {
+        FieldName::Extra(key) => vocabulary.extras.iter().any(|e| e.key == *key && e.checks_its_own_values()),
+        _ => false,
+    };
     for (key, v) in &raw_pairs {
         let field = FieldName::own(key)
             .or_else(|| vocabulary.extras.iter().find(|e| e.key == key).map(|e| FieldName::Extra(e.key)))
@@ -83,13 +87,14 @@ pub fn check(
     let value = |f: FieldName| pairs.iter().find(|(n, _)| *n == f).map(|(_, v)| *v);
     let mut fields = LinkFields::expiring_at(0);
     for (field, v) in &pairs {
-        if looks_like_url(v) {
+        if looks_like_url(v) && !own_rule(field) {
             return Err(LinkProblem::UrlInField { field: *field });
         }
         match field {
             FieldName::Version | FieldName::KeyId | FieldName::Signature => {}
             FieldName::Playbook => fields.playbook = Some(vocabulary.playbook),
             FieldName::Step => fields.set_step(vocabulary, v)?,
+            FieldName::Practice => fields.set_practice(vocabulary, v)?,
             FieldName::Extra(key) => fields.set_extra(vocabulary, key, v)?,
             own => fields.set(*own, v)?,
         }
@@ -161,8 +166,9 @@ pub fn lifetime_secs(s: &str) -> Result<i64, crate::Error> {
     Ok(secs)
 }
 
-/// Whether a value carries a web address or part of one. No field's value has any of these
-/// characters, so a value with one was put there to smuggle something in.
+/// Whether a value carries a web address or part of one. No engine field's value has any of
+/// these characters, so a value with one was put there to smuggle something in. (A playbook
+/// field with its own rule, such as a username, is held to that rule instead.)
 fn looks_like_url(v: &str) -> bool {
     v.contains(['/', ':', '\\', '@', '?', '#']) || v.to_ascii_lowercase().starts_with("www.")
 }

@@ -17,6 +17,8 @@ pub enum FieldName {
     Environment,
     /// `org`: the org's My Domain host.
     Org,
+    /// `practice`: the practice org's scenario, for training and for hand-offs made on it.
+    Practice,
     /// `step`: the step to open.
     Step,
     /// `lang`: the language.
@@ -35,11 +37,12 @@ pub enum FieldName {
 
 impl FieldName {
     /// The engine's own fields.
-    pub const OWN: [FieldName; 10] = [
+    pub const OWN: [FieldName; 11] = [
         FieldName::Version,
         FieldName::Playbook,
         FieldName::Environment,
         FieldName::Org,
+        FieldName::Practice,
         FieldName::Step,
         FieldName::Language,
         FieldName::Ticket,
@@ -55,6 +58,7 @@ impl FieldName {
             FieldName::Playbook => "playbook",
             FieldName::Environment => "env",
             FieldName::Org => "org",
+            FieldName::Practice => "practice",
             FieldName::Step => "step",
             FieldName::Language => "lang",
             FieldName::Ticket => "ticket",

@@ -11,12 +11,27 @@ use crate::salesforce_host::{Environment, MyDomain};
 
 const NOW: i64 = 1_795_000_000;
 
-const REGION: ExtraField = ExtraField { key: "region", rank: 10, values: &["us1", "us2", "eu"] };
-const USE: ExtraField = ExtraField { key: "use", rank: 25, values: &["data-sync", "embedded-ui"] };
+const REGION_VALUES: &[&str] = &["us1", "us2", "eu"];
+const USE_VALUES: &[&str] = &["data-sync", "embedded-ui"];
+const REGION: ExtraField = ExtraField { key: "region", rank: 10, allowed: Allowed::OneOf(REGION_VALUES) };
+const USE: ExtraField = ExtraField { key: "use", rank: 25, allowed: Allowed::OneOf(USE_VALUES) };
+/// A field with its own rule, as a username is: lower-case letters around one `@`.
+const USER: ExtraField = ExtraField {
+    key: "user",
+    rank: 26,
+    allowed: Allowed::Matching(|v| {
+        v.split_once('@').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && !b.contains('@')
+                && (a.to_string() + b).bytes().all(|c| c.is_ascii_lowercase() || c == b'.')
+        })
+    }),
+};
 const STEPS: &[&str] = &["use-case", "region", "org", "sign-in", "install", "verify"];
 const PLAYBOOKS: &[Vocabulary] = &[
-    Vocabulary { playbook: "first", steps: STEPS, extras: &[REGION, USE] },
-    Vocabulary { playbook: "second", steps: &["org", "sign-in", "audit"], extras: &[] },
+    Vocabulary { playbook: "first", steps: STEPS, extras: &[REGION, USE, USER], practice: &["revoked"] },
+    Vocabulary { playbook: "second", steps: &["org", "sign-in", "audit"], extras: &[], practice: &[] },
 ];
 
 fn vocabularies() -> Vocabularies<'static> {
@@ -265,6 +280,31 @@ fn rejection_table() {
             unsigned("&env=production&org=acme--uat.sandbox.my.salesforce.com").into_bytes(),
             LinkProblem::Contradiction,
         ),
+        (
+            "practice org and a real one",
+            unsigned("&practice=revoked&env=production").into_bytes(),
+            LinkProblem::Contradiction,
+        ),
+        (
+            "practice scenario the playbook does not have",
+            unsigned("&practice=hardening-large").into_bytes(),
+            LinkProblem::InvalidValue { field: FieldName::Practice },
+        ),
+        (
+            "username its rule refuses",
+            unsigned("&user=Admin@acme.example").into_bytes(),
+            LinkProblem::InvalidValue { field: FieldName::Extra("user") },
+        ),
+        (
+            "username longer than a field may be",
+            unsigned(&format!("&user={}@acme.example", "a".repeat(100))).into_bytes(),
+            LinkProblem::InvalidValue { field: FieldName::Extra("user") },
+        ),
+        (
+            "an at sign where no rule allows one",
+            unsigned("&ticket=a@b").into_bytes(),
+            LinkProblem::UrlInField { field: FieldName::Ticket },
+        ),
     ];
     for (name, raw, expected) in cases {
         let got = check(&raw, NOW, &issuers, vocabularies());
@@ -273,6 +313,19 @@ fn rejection_table() {
         assert!(!m.what.en.contains("link.err.") && !m.next.ja.contains("link.err."), "{name}: {m:?}");
         assert!(!m.what.ja.is_ascii(), "{name}: no Japanese text");
     }
+}
+
+#[test]
+fn a_field_with_its_own_rule_carries_an_at_sign_and_the_practice_org_reads_back() {
+    let v = &PLAYBOOKS[0];
+    let mut f = LinkFields::expiring_at(NOW + 60);
+    f.set_extra(v, "user", "gainsight.integration@acme.example").unwrap();
+    f.set_practice(v, "revoked").unwrap();
+    let link = render(&f, None);
+    assert!(link.contains("&practice=revoked&") && link.contains("user=gainsight.integration@acme.example"), "{link}");
+    let back = check_str(&link, &TrustedIssuers::shipped()).unwrap();
+    assert_eq!(back.fields, f);
+    assert_eq!(back.fields.extra("user"), Some("gainsight.integration@acme.example"));
 }
 
 #[test]
@@ -306,9 +359,9 @@ fn my_domains() -> impl Strategy<Value = MyDomain> {
 
 fn link_fields() -> impl Strategy<Value = LinkFields> {
     (
-        proptest::option::of(proptest::sample::select(REGION.values.to_vec())),
+        proptest::option::of(proptest::sample::select(REGION_VALUES.to_vec())),
         proptest::option::of(my_domains()),
-        proptest::option::of(proptest::sample::select(USE.values.to_vec())),
+        proptest::option::of(proptest::sample::select(USE_VALUES.to_vec())),
         proptest::option::of(proptest::sample::select(STEPS.to_vec())),
         proptest::option::of(proptest::sample::select(vec![Language::En, Language::Ja])),
         proptest::option::of("[A-Za-z0-9]([A-Za-z0-9-]{0,18}[A-Za-z0-9])?"),

@@ -22,6 +22,7 @@ pub mod region_evidence;
 pub mod report;
 pub mod screens;
 pub mod verify;
+pub mod whole_plan;
 pub mod wizard;
 pub mod work;
 

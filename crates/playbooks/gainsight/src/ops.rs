@@ -22,6 +22,7 @@ use crate::package::api_install::install_via_api;
 use crate::package::installed::{assess, installed_packages, ui_package_installed, PackageState};
 use crate::package::watch::watch_for_install;
 use crate::verify::{verify, Verification};
+use crate::whole_plan::{self, Apply, PlanOutcome, WholePlan};
 
 /// What the admin asks for on screen.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
@@ -49,6 +50,10 @@ pub enum Operation {
     WatchLinkInstall,
     /// Verify the connection.
     Verify,
+    /// Work out the whole Salesforce side as one plan (finding the OAuth user if unnamed).
+    Plan,
+    /// Apply the whole plan shown.
+    ApplyPlan,
 }
 
 /// The Gainsight tenant to check beside Salesforce, with its access key.
@@ -132,6 +137,26 @@ pub enum Job {
         /// Also ask the Gainsight tenant's API.
         tenant: Option<TenantCheck>,
     },
+    /// Plan the whole Salesforce side.
+    Plan {
+        /// Org id.
+        org: SalesforceId,
+        /// The OAuth user, when named.
+        username: Option<String>,
+        /// The edition.
+        edition: &'static PackageEdition,
+    },
+    /// Apply the whole plan.
+    ApplyPlan {
+        /// Org id.
+        org: SalesforceId,
+        /// The plan shown to the admin.
+        plan: Box<WholePlan>,
+        /// The edition.
+        edition: &'static PackageEdition,
+        /// How often and how long to watch the install.
+        polling: Polling,
+    },
 }
 
 /// What a job found.
@@ -151,6 +176,10 @@ pub enum Finished {
     Package(Result<(PackageState, bool), Error>),
     /// A verification, and the Gainsight tenant's answer when it was asked.
     Verified(Result<(Verification, Option<GainsightCheck>), Error>),
+    /// The whole plan.
+    Planned(Result<WholePlan, Error>),
+    /// The whole plan was applied.
+    PlanApplied(Result<PlanOutcome, Error>),
 }
 
 impl Finished {
@@ -164,6 +193,8 @@ impl Finished {
             Job::Undo { .. } => Finished::Undone(Err(error)),
             Job::CheckPackage { .. } | Job::Install { .. } | Job::Watch { .. } => Finished::Package(Err(error)),
             Job::Verify { .. } => Finished::Verified(Err(error)),
+            Job::Plan { .. } => Finished::Planned(Err(error)),
+            Job::ApplyPlan { .. } => Finished::PlanApplied(Err(error)),
         }
     }
 }
@@ -192,6 +223,8 @@ impl Job {
             Job::Install { .. } => "install",
             Job::Watch { .. } => "watch_install",
             Job::Verify { .. } => "verify",
+            Job::Plan { .. } => "plan",
+            Job::ApplyPlan { .. } => "apply_plan",
         }
     }
 }
@@ -206,7 +239,9 @@ impl Finished {
             | Finished::Fixed(Err(e))
             | Finished::Undone(Err(e))
             | Finished::Package(Err(e))
-            | Finished::Verified(Err(e)) => Some(e.user_message().what.en.clone()),
+            | Finished::Verified(Err(e))
+            | Finished::Planned(Err(e))
+            | Finished::PlanApplied(Err(e)) => Some(e.user_message().what.en.clone()),
             _ => None,
         }
     }
@@ -274,5 +309,12 @@ async fn run_job(job: Job, env: &mut JobEnv) -> Finished {
             }
             .await,
         ),
+        Job::Plan { org, username, edition } => {
+            Finished::Planned(whole_plan::plan(&client, &org, username, edition).await)
+        }
+        Job::ApplyPlan { org, plan, edition, polling } => {
+            let apply = Apply { plan: &plan, edition, polling, journal: &env.journal, clock: clock.as_ref(), by: &by };
+            Finished::PlanApplied(whole_plan::apply(&client, &org, apply, &mut *env.progress).await)
+        }
     }
 }

@@ -5,7 +5,7 @@
 use reconnect_engine::connection::PracticeOrg;
 use reconnect_engine::job::{Done, Job};
 use reconnect_engine::language::{Language, Text};
-use reconnect_engine::link::{CheckedLink, LinkFields, Vocabulary};
+use reconnect_engine::link::{render, CheckedLink, LinkFields, Vocabulary, DEFAULT_LIFETIME_SECS};
 use reconnect_engine::playbook::{parse, step_unreachable, Context, Effects, Failure, Playbook, Registration, Said};
 use reconnect_engine::report::Report;
 use reconnect_engine::salesforce_id::SalesforceId;
@@ -46,6 +46,10 @@ pub enum Action {
     /// Open the tenant's Connectors 2.0 page and note the time: token use from then on counts
     /// as the re-authorization.
     StartReauthorization,
+    /// The Gainsight admin finished re-authorizing on the Connectors 2.0 page.
+    ConfirmReauthorized,
+    /// Copy the link that hands the re-authorization to the Gainsight admin.
+    CopyHandoffLink,
 }
 
 /// Everything the UI may send the playbook.
@@ -119,6 +123,17 @@ impl Gainsight {
             Operation::CheckPackage => (OpJob::CheckPackage { edition: edition()? }, Busy::Install),
             Operation::InstallViaApi => (OpJob::Install { edition: edition()?, polling: API_INSTALL }, Busy::Install),
             Operation::WatchLinkInstall => (OpJob::Watch { edition: edition()?, polling: LINK_INSTALL }, Busy::Watch),
+            Operation::Plan => (
+                OpJob::Plan { org: org()?, username: w.oauth_user().map(str::to_string), edition: edition()? },
+                Busy::Plan,
+            ),
+            Operation::ApplyPlan => {
+                let plan = self.work.whole.clone().filter(|p| p.user.is_some()).ok_or(EngineError::StepUnreachable)?;
+                (
+                    OpJob::ApplyPlan { org: org()?, plan: Box::new(plan), edition: edition()?, polling: API_INSTALL },
+                    Busy::ApplyPlan,
+                )
+            }
             Operation::Verify => (
                 OpJob::Verify {
                     username: username()?,
@@ -167,6 +182,15 @@ impl Gainsight {
                 }
                 Ok(Said::Nothing)
             }
+            Action::ConfirmReauthorized => {
+                self.wizard.record_reauthorized(fx.clock.now_ms())?;
+                Ok(Said::Nothing)
+            }
+            Action::CopyHandoffLink => {
+                let link = self.wizard.handoff_link().ok_or(EngineError::StepUnreachable)?;
+                fx.clipboard.write_text(link)?;
+                Ok(Said::Done(text("confirm.handoff_copied", &[])))
+            }
         }
     }
 
@@ -214,13 +238,73 @@ impl Gainsight {
                 }
                 self.work.package = Some((state, ui));
             }),
-            Finished::Verified(r) => r.map(|(v, _)| {
-                self.wizard.record_verification(v.passed().then(|| v.checked_at.clone()));
-                self.work.verification = Some(v);
+            Finished::Verified(r) => {
+                let waiting = self.wizard.handoff_link().is_some() && self.wizard.verified_at().is_none();
+                let result = r.map(|(v, _)| {
+                    self.wizard.record_verification(v.passed().then(|| v.checked_at.clone()));
+                    self.work.verification = Some(v);
+                });
+                if waiting {
+                    self.work.rechecks += 1;
+                    if self.wizard.verified_at().is_some() {
+                        self.work.live_changes = self.live_changes(ctx);
+                        return Ok(Said::Concluded(text("notify.verified", &[])));
+                    }
+                }
+                result
+            }
+            Finished::Planned(r) => {
+                self.work.plan_asked = true;
+                r.map(|p| {
+                    if let Some((u, _)) = &p.user {
+                        self.wizard.found_oauth_user(u);
+                    }
+                    self.work.diagnosis = p.diagnosis.clone();
+                    self.work.plan = p.fix.clone();
+                    self.work.package = Some(p.package.clone());
+                    self.work.whole = Some(p);
+                })
+            }
+            Finished::PlanApplied(r) => r.map(|o| {
+                self.work.done = o
+                    .fixes
+                    .iter()
+                    .flat_map(|f| f.applied.iter())
+                    .map(|a| text("work.fix.applied", &[("object", a.change.object()), ("id", &a.record)]))
+                    .collect();
+                if o.package.0.ok() {
+                    self.wizard.record_installed(o.package.0.installed().map(|p| p.version_number()));
+                }
+                let ready = o.package.0.ok() && o.diagnosis.passed();
+                self.work.package = Some(o.package);
+                self.work.diagnosis = Some(o.diagnosis);
+                self.work.plan = None;
+                self.work.whole = None;
+                self.work.rechecks = 0;
+                if ready {
+                    let link = self.handoff_link(ctx, o.finished_ms);
+                    self.wizard.hand_off(o.finished_ms, link);
+                    self.work.verification = None;
+                }
             }),
         };
         self.work.live_changes = self.live_changes(ctx);
         result.map(|()| Said::Nothing)
+    }
+
+    /// The link for the Gainsight admin: the tenant or data center, the OAuth user, the use
+    /// case and the org, opening the re-authorize step. Made on the practice org, it opens the
+    /// practice org as the Salesforce admin left it.
+    fn handoff_link(&self, ctx: &Context<'_>, now_ms: i64) -> String {
+        let mut fields = LinkFields::expiring_at(now_ms / 1000 + DEFAULT_LIFETIME_SECS);
+        fields.playbook = Some(crate::ID);
+        ctx.connection.link_fields(&mut fields);
+        if ctx.connection.is_practice() {
+            fields.set_practice(self.vocabulary(), crate::practice::SALESFORCE_FIXED).expect("a practice scenario");
+        }
+        self.wizard.link_fields(&mut fields);
+        fields.set_step(self.vocabulary(), Step::Authorize.code()).expect("a step of the playbook");
+        render(&fields, None)
     }
 }
 
@@ -291,6 +375,7 @@ impl Playbook for Gainsight {
 
     fn navigate(&mut self, nav: Navigation, ctx: &Context<'_>) -> Result<(), Failure> {
         self.work.region_unknown = None;
+        self.work.plan_asked = false;
         if nav == Navigation::StartOver {
             self.work = Work::default();
         }
@@ -301,6 +386,11 @@ impl Playbook for Gainsight {
         self.work.region_unknown = None;
         match parse::<Intent>(intent)? {
             Intent::Answer(answer) => {
+                if matches!(answer, Answer::ChooseOauthUser { .. }) {
+                    // Another user: the plan is worked out again for them.
+                    self.work.whole = None;
+                    self.work.plan_asked = false;
+                }
                 if let Outcome::RegionUnknown(reason) = self.wizard.apply(answer)? {
                     self.work.region_unknown = Some(reason);
                 }

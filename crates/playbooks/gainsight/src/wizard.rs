@@ -247,6 +247,26 @@ pub struct Wizard {
     /// The region a link gave, until the admin answers the region step themselves.
     #[serde(default)]
     linked_region: Option<Region>,
+    /// Where the OAuth user's name came from, when not from the admin.
+    #[serde(default)]
+    oauth_user_from: Option<UserFrom>,
+    /// The link handed to the Gainsight admin once the Salesforce side was done (no secret).
+    #[serde(default)]
+    handoff_link: Option<String>,
+    /// When the Gainsight admin said the connection is re-authorized, in ms since the epoch.
+    #[serde(default)]
+    reauthorized_ms: Option<i64>,
+}
+
+/// Where the OAuth user's name came from, when the admin did not type or pick it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export_to = "gainsight/")]
+#[serde(rename_all = "snake_case")]
+pub enum UserFrom {
+    /// A link named it.
+    Link,
+    /// The org pointed at this one user.
+    Org,
 }
 
 /// Ticks saved by another version may name items this one does not have: they are dropped.
@@ -269,6 +289,9 @@ impl Default for Wizard {
             verified_at: None,
             checklist: Default::default(),
             linked_region: None,
+            oauth_user_from: None,
+            handoff_link: None,
+            reauthorized_ms: None,
         }
     }
 }
@@ -294,6 +317,48 @@ impl Wizard {
         self.oauth_user.as_deref()
     }
 
+    /// Where the OAuth user's name came from, when not from the admin.
+    pub fn oauth_user_from(&self) -> Option<UserFrom> {
+        self.oauth_user_from
+    }
+
+    /// Takes the OAuth user the org pointed at, unless one is already named.
+    pub fn found_oauth_user(&mut self, username: &str) {
+        if self.oauth_user.is_none() {
+            self.oauth_user = Some(username.to_string());
+            self.oauth_user_from = Some(UserFrom::Org);
+        }
+    }
+
+    /// The link handed to the Gainsight admin, once the Salesforce side is done.
+    pub fn handoff_link(&self) -> Option<&str> {
+        self.handoff_link.as_deref()
+    }
+
+    /// The Salesforce side is done at `at_ms`: the re-authorization is the Gainsight admin's,
+    /// token use from now on counts, and the verification waits for it.
+    pub fn hand_off(&mut self, at_ms: i64, link: String) {
+        self.reauthorization_started_ms = Some(at_ms);
+        self.verified_at = None;
+        self.handoff_link = Some(link);
+        self.current = Step::Verify;
+    }
+
+    /// When the Gainsight admin said the connection is re-authorized.
+    pub fn reauthorized_ms(&self) -> Option<i64> {
+        self.reauthorized_ms
+    }
+
+    /// The Gainsight admin re-authorized the connection.
+    pub fn record_reauthorized(&mut self, at_ms: i64) -> Result<(), Error> {
+        self.require_step(Step::Authorize)?;
+        if self.reauthorization_started_ms.is_none() {
+            return Err(EngineError::StepIncomplete { missing: self.missing(Step::Authorize) }.into());
+        }
+        self.reauthorized_ms = Some(at_ms);
+        Ok(())
+    }
+
     /// The installed version last seen, once the package was seen.
     pub fn installed(&self) -> Option<&str> {
         self.installed.as_deref()
@@ -312,6 +377,7 @@ impl Wizard {
     /// Notes that re-authorization started.
     pub fn record_reauthorization_started(&mut self, at_ms: i64) {
         self.reauthorization_started_ms = Some(at_ms);
+        self.reauthorized_ms = None;
         self.verified_at = None;
     }
 
@@ -337,6 +403,7 @@ impl Wizard {
         }
         replaces(self.use_case, link_fields::use_case(fields))
             || replaces(self.region.as_ref().map(RegionAnswer::region), link_fields::region(fields).map(Some))
+            || replaces(self.oauth_user.as_deref(), link_fields::user(fields))
     }
 
     /// Fills in a checked link's answers (the engine has filled in the org) and opens its step
@@ -350,6 +417,20 @@ impl Wizard {
             self.region = Some(RegionAnswer::Chosen { region });
             self.linked_region = Some(region);
         }
+        if let Some(host) = link_fields::tenant(f).and_then(|t| PastedHost::parse(t).ok()) {
+            let detection = detect_region_from_host(&host);
+            if let RegionDetection::Found { regions, .. } = &detection {
+                self.linked_region = regions.first().copied().filter(|_| regions.len() == 1);
+                self.region = Some(RegionAnswer::Detected { host: host.to_string(), detection });
+            }
+        }
+        if let Some(user) = link_fields::user(f) {
+            if self.oauth_user.as_deref() != Some(user) {
+                self.verified_at = None;
+            }
+            self.oauth_user = Some(user.to_string());
+            self.oauth_user_from = Some(UserFrom::Link);
+        }
         let linked_step = f.step.and_then(|code| code.parse::<Step>().ok());
         self.current = match linked_step.filter(|s| self.is_reachable(*s, catalog, conn)) {
             Some(step) => step,
@@ -361,6 +442,8 @@ impl Wizard {
     pub fn link_fields(&self, fields: &mut LinkFields) {
         link_fields::set_use_case(fields, self.use_case);
         link_fields::set_region(fields, self.region.as_ref().and_then(RegionAnswer::region));
+        link_fields::set_tenant(fields, self.region.as_ref().and_then(RegionAnswer::tenant));
+        link_fields::set_user(fields, self.oauth_user.as_deref());
         fields.step = Some(self.current.code());
     }
 
@@ -369,7 +452,9 @@ impl Wizard {
     pub fn org_changed(&mut self) {
         self.installed = None;
         self.reauthorization_started_ms = None;
+        self.reauthorized_ms = None;
         self.verified_at = None;
+        self.handoff_link = None;
     }
 
     /// What the org's endpoint settings say about the data center, once signed in.
@@ -563,6 +648,7 @@ impl Wizard {
                     self.verified_at = None;
                 }
                 self.oauth_user = Some(username.to_string());
+                self.oauth_user_from = None;
             }
             Intent::ToggleChecklistItem { id } => {
                 self.require_step(Step::Done)?;

@@ -9,6 +9,7 @@ use crate::oauth_user::diagnosis::{Diagnosis, UserSummary};
 use crate::oauth_user::fix::FixPlan;
 use crate::package::installed::PackageState;
 use crate::verify::Verification;
+use crate::whole_plan::WholePlan;
 
 /// The running playbook's findings.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +32,21 @@ pub struct Work {
     pub verification: Option<Verification>,
     /// Why the last pasted Gainsight address did not reveal the region.
     pub region_unknown: Option<Text>,
+    /// The whole Salesforce side's plan, as last worked out.
+    pub whole: Option<WholePlan>,
+    /// The plan was asked for since the step opened (it is not asked again on its own).
+    pub plan_asked: bool,
+    /// Verifications run while waiting for the Gainsight admin (for the back-off).
+    pub rechecks: u32,
+}
+
+impl Work {
+    /// Seconds until the next verification while waiting for the Gainsight admin: 2, 4, 8,
+    /// 16, 32, then every minute, so a quick re-authorization is seen at once and a slow one
+    /// costs two requests a minute.
+    pub fn recheck_in_secs(&self) -> u32 {
+        2u32.saturating_pow(self.rechecks.saturating_add(1)).min(60)
+    }
 }
 
 /// Which long operation runs.
@@ -54,4 +70,8 @@ pub enum Busy {
     Watch,
     /// Verifying.
     Verify,
+    /// Working out the whole plan.
+    Plan,
+    /// Applying the whole plan.
+    ApplyPlan,
 }

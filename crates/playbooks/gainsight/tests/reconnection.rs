@@ -370,3 +370,49 @@ async fn a_frozen_user_is_unfrozen_with_a_preview_and_undo_freezes_it_again() {
     );
     f.accounts.sign_out().await.unwrap();
 }
+
+#[tokio::test]
+async fn one_plan_finds_the_oauth_user_installs_the_package_and_fixes_the_user_and_undo_restores_the_user() {
+    use reconnect_gainsight::oauth_user::candidates::Evidence;
+    use reconnect_gainsight::whole_plan::{self, Apply, UserSource};
+    let f = fixture(Config::new("production-us-revoked")).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let journal = Journal::in_dir(f._dir.path());
+    let org = record.identity.org_id.clone();
+    let before_assignments = rows(&f, "PermissionSetAssignment");
+
+    // Nobody named the user: the org points at exactly one.
+    let plan = whole_plan::plan(&client, &org, None, us_edition()).await.unwrap();
+    let (user, source) = plan.user.clone().expect("the org leaves no doubt");
+    assert_eq!(user, INTEGRATION.0);
+    assert!(matches!(&source, UserSource::Found(e) if e.contains(&Evidence::NamedGainsight)), "{source:?}");
+    let candidates = plan.candidates.as_ref().unwrap();
+    assert!(candidates.users.iter().all(|c| c.user.username != ADMIN.0), "the admin is no candidate");
+    assert!(plan.installs() && plan.has_changes() && plan.grant_may_follow());
+    assert!(!plan.fix.as_ref().unwrap().changes.is_empty());
+
+    let (seen, mut progress) = recorder();
+    let apply = Apply {
+        plan: &plan,
+        edition: us_edition(),
+        polling: FAST,
+        journal: &journal,
+        clock: &SystemClock,
+        by: &record.username,
+    };
+    let outcome = whole_plan::apply(&client, &org, apply, &mut progress).await.unwrap();
+    assert!(outcome.package.0.ok(), "{:?}", outcome.package);
+    assert!(outcome.diagnosis.passed(), "{:#?}", outcome.diagnosis.checks);
+    assert!(seen.lock().unwrap().iter().any(|p| matches!(p, Progress::Requested { .. })), "the install has progress");
+    assert!(!journal.live(&org.to_string()).unwrap().is_empty(), "the user's changes are journaled");
+
+    let again = whole_plan::plan(&client, &org, Some(user), us_edition()).await.unwrap();
+    assert!(!again.has_changes(), "applied once, nothing is left: {:?}", again.fix);
+    assert_eq!(again.user.unwrap().1, UserSource::Given);
+
+    let undone = undo::undo(&client, &journal, &SystemClock, "gainsight", &org, &record.username).await.unwrap();
+    assert!(undone.failure.is_none());
+    assert_eq!(rows(&f, "PermissionSetAssignment"), before_assignments);
+    f.accounts.sign_out().await.unwrap();
+}

@@ -106,7 +106,8 @@ fn open(saved: Option<Value>) -> Box<dyn Playbook> {
 const STEPS: [&str; 8] = ["org", "sign-in", "inventory", "access", "users", "indicators", "health", "report"];
 
 /// The playbook's link vocabulary: no fields of its own.
-pub static VOCABULARY: Vocabulary = Vocabulary { playbook: crate::ID, steps: &STEPS, extras: &[] };
+pub static VOCABULARY: Vocabulary =
+    Vocabulary { playbook: crate::ID, steps: &STEPS, extras: &[], practice: &[crate::PRACTICE_SCENARIO] };
 
 impl Hardening {
     fn live_changes(&self, ctx: &Context<'_>) -> usize {

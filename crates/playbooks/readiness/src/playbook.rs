@@ -68,7 +68,8 @@ fn open(saved: Option<Value>) -> Box<dyn Playbook> {
 const STEPS: [&str; 6] = ["org", "sign-in", "status", "subscribe", "contacts", "runbook"];
 
 /// The playbook's link vocabulary: no fields of its own.
-pub static VOCABULARY: Vocabulary = Vocabulary { playbook: crate::ID, steps: &STEPS, extras: &[] };
+pub static VOCABULARY: Vocabulary =
+    Vocabulary { playbook: crate::ID, steps: &STEPS, extras: &[], practice: &["hardening-large", "already-fixed"] };
 
 impl Readiness {
     fn instance(ctx: &Context<'_>) -> Result<InstanceKey, Error> {

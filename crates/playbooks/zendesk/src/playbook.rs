@@ -167,7 +167,7 @@ fn open(saved: Option<Value>) -> Box<dyn Playbook> {
 const STEPS: [&str; 6] = ["account", "apps", "rotate", "tokens", "certificates", "report"];
 
 /// The playbook's link vocabulary: no fields of its own.
-pub static VOCABULARY: Vocabulary = Vocabulary { playbook: crate::ID, steps: &STEPS, extras: &[] };
+pub static VOCABULARY: Vocabulary = Vocabulary { playbook: crate::ID, steps: &STEPS, extras: &[], practice: &[] };
 
 impl Zendesk {
     fn base(&self) -> Result<ZendeskBase, Error> {

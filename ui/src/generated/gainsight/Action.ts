@@ -12,4 +12,4 @@ kind: LinkKind | null, } | { "type": "copy_install_link",
 /**
  * Which link.
  */
-kind: LinkKind | null, } | { "type": "start_reauthorization" };
+kind: LinkKind | null, } | { "type": "start_reauthorization" } | { "type": "confirm_reauthorized" } | { "type": "copy_handoff_link" };

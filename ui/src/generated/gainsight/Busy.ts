@@ -3,4 +3,4 @@
 /**
  * Which long operation runs.
  */
-export type Busy = "search" | "diagnose" | "preview" | "fix" | "undo" | "install" | "watch" | "verify";
+export type Busy = "search" | "diagnose" | "preview" | "fix" | "undo" | "install" | "watch" | "verify" | "plan" | "apply_plan";

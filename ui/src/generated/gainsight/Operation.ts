@@ -7,4 +7,4 @@ export type Operation = { "type": "search_users",
 /**
  * The search text.
  */
-query: string, } | { "type": "diagnose" } | { "type": "preview_fix" } | { "type": "apply_fix" } | { "type": "undo" } | { "type": "check_package" } | { "type": "install_via_api" } | { "type": "watch_link_install" } | { "type": "verify" };
+query: string, } | { "type": "diagnose" } | { "type": "preview_fix" } | { "type": "apply_fix" } | { "type": "undo" } | { "type": "check_package" } | { "type": "install_via_api" } | { "type": "watch_link_install" } | { "type": "verify" } | { "type": "plan" } | { "type": "apply_plan" };

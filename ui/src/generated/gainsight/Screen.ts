@@ -4,6 +4,7 @@ import type { ApiInstallView } from "./ApiInstallView";
 import type { Busy } from "./Busy";
 import type { ChecklistRow } from "./ChecklistRow";
 import type { ErrorHelp } from "./ErrorHelp";
+import type { HandoffView } from "./HandoffView";
 import type { InstalledView } from "./InstalledView";
 import type { LinksView } from "./LinksView";
 import type { PackageCard } from "./PackageCard";
@@ -12,6 +13,7 @@ import type { RegionChoice } from "./RegionChoice";
 import type { RegionSummary } from "./RegionSummary";
 import type { UseCaseOption } from "./UseCaseOption";
 import type { UserRow } from "./UserRow";
+import type { WholePlanView } from "./WholePlanView";
 
 /**
  * The content of the current step.
@@ -96,7 +98,19 @@ can_undo: boolean,
 /**
  * The operation running, if any.
  */
-busy: Busy | null, } | { "step": "authorize", 
+busy: Busy | null, 
+/**
+ * The whole Salesforce side as one plan, once worked out.
+ */
+whole: WholePlanView | null, 
+/**
+ * Ask for the whole plan now: signed in, and not asked since the step opened.
+ */
+auto_plan: boolean, 
+/**
+ * Where the OAuth user's name came from, when not from the admin.
+ */
+user_source: string | null, } | { "step": "authorize", 
 /**
  * Where the tenant's Connectors 2.0 page is, when known.
  */
@@ -116,7 +130,15 @@ errors: Array<ErrorHelp>,
 /**
  * When re-authorization was started.
  */
-started_at: string | null, } | { "step": "verify", 
+started_at: string | null, 
+/**
+ * When the Gainsight admin said the connection is re-authorized.
+ */
+reauthorized_at: string | null, 
+/**
+ * Whether the page was opened from the Salesforce admin's hand-off.
+ */
+from_handoff: boolean, } | { "step": "verify", 
 /**
  * Whether the org can be read.
  */
@@ -144,7 +166,11 @@ measured: string | null,
 /**
  * The operation running, if any.
  */
-busy: Busy | null, } | { "step": "done", 
+busy: Busy | null, 
+/**
+ * The hand-off to the Gainsight admin, once the Salesforce side is done.
+ */
+handoff: HandoffView | null, } | { "step": "done", 
 /**
  * The checklist.
  */

@@ -141,7 +141,7 @@ pub struct UserSummary {
 }
 
 impl UserSummary {
-    fn from_row(row: &Value) -> UserSummary {
+    pub(crate) fn from_row(row: &Value) -> UserSummary {
         let s = |k: &str| row[k].as_str().unwrap_or_default().to_string();
         UserSummary {
             id: s("Id"),

@@ -63,7 +63,7 @@ pub fn screen(
         Step::UseCase => setup::use_case_screen(wizard, catalog, l),
         Step::Region => setup::region_screen(wizard, work, l),
         Step::Install => setup::install_screen(wizard, catalog, conn, work, progress, l),
-        Step::OauthUser => work::oauth_user_screen(wizard, conn, work, l),
+        Step::OauthUser => work::oauth_user_screen(wizard, catalog, conn, work, progress, l),
         Step::Authorize => work::authorize_screen(wizard, conn, practice_url, l),
         Step::Verify => work::verify_screen(wizard, conn, work, l),
         Step::Done => work::done_screen(wizard, l),
@@ -81,9 +81,22 @@ pub fn primary(wizard: &Wizard, catalog: &Catalog, conn: &Connection, work: &Wor
             label: label("primary.open_install_link"),
             intent: json!({ "type": "open_install_link" }),
         },
+        Step::OauthUser if work.whole.as_ref().is_some_and(|w| w.user.is_some()) => Primary::Operation {
+            label: label(if work.whole.as_ref().is_some_and(|w| w.has_changes()) {
+                "primary.apply_plan"
+            } else {
+                "primary.hand_off"
+            }),
+            operation: json!({ "type": "apply_plan" }),
+            busy: work.busy.is_some(),
+        },
         Step::Authorize if wizard.reauthorization_started_ms().is_none() => Primary::Intent {
             label: label("primary.start_reauthorization"),
             intent: json!({ "type": "start_reauthorization" }),
+        },
+        Step::Authorize if wizard.reauthorized_ms().is_none() => Primary::Intent {
+            label: label("primary.confirm_reauthorized"),
+            intent: json!({ "type": "confirm_reauthorized" }),
         },
         Step::Verify if conn.signed_in().is_some() && !verified(wizard, work) => Primary::Operation {
             label: label("primary.verify"),

@@ -66,6 +66,12 @@ pub enum Screen {
         can_undo: bool,
         /// The operation running, if any.
         busy: Option<Busy>,
+        /// The whole Salesforce side as one plan, once worked out.
+        whole: Option<WholePlanView>,
+        /// Ask for the whole plan now: signed in, and not asked since the step opened.
+        auto_plan: bool,
+        /// Where the OAuth user's name came from, when not from the admin.
+        user_source: Option<String>,
     },
     /// The Gainsight admin re-authorizes the connection.
     Authorize {
@@ -79,6 +85,10 @@ pub enum Screen {
         errors: Vec<ErrorHelp>,
         /// When re-authorization was started.
         started_at: Option<String>,
+        /// When the Gainsight admin said the connection is re-authorized.
+        reauthorized_at: Option<String>,
+        /// Whether the page was opened from the Salesforce admin's hand-off.
+        from_handoff: bool,
     },
     /// Verify the connection and keep the report.
     Verify {
@@ -96,6 +106,8 @@ pub enum Screen {
         measured: Option<String>,
         /// The operation running, if any.
         busy: Option<Busy>,
+        /// The hand-off to the Gainsight admin, once the Salesforce side is done.
+        handoff: Option<HandoffView>,
     },
     /// After reconnection.
     Done {
@@ -105,6 +117,36 @@ pub enum Screen {
 }
 
 /// A user found by a search.
+/// The whole Salesforce side as one plan.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export_to = "gainsight/")]
+pub struct WholePlanView {
+    /// Each change with its object and fields, in the order they are applied.
+    pub rows: Vec<PlanRow>,
+    /// What may follow the changes, and what the plan leaves to the admin.
+    pub notes: Vec<String>,
+    /// Problems no change here can solve.
+    pub cannot_fix: Vec<String>,
+    /// How far applying it is, while it runs.
+    pub progress: Option<String>,
+    /// The same, as a percentage, when known.
+    pub percent: Option<u8>,
+}
+
+/// The hand-off to the Gainsight admin, and the wait for the connector.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export_to = "gainsight/")]
+pub struct HandoffView {
+    /// The link that opens the re-authorize step with everything filled in.
+    pub link: String,
+    /// What the Gainsight admin is asked to do.
+    pub ask: String,
+    /// Still waiting for the connector to use its token.
+    pub waiting: bool,
+    /// Seconds until Reconnect verifies again on its own, while waiting.
+    pub recheck_in_secs: Option<u32>,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export_to = "gainsight/")]
 pub struct UserRow {
@@ -120,6 +162,8 @@ pub struct UserRow {
     pub active: bool,
     /// Last login, or "never".
     pub last_login: String,
+    /// Why the org points at this user, when it was looked for.
+    pub why: Option<String>,
 }
 
 /// The fix's preview.

@@ -8,33 +8,121 @@ use reconnect_engine::progress::Progress;
 use reconnect_engine::timestamp::format_ms;
 
 use crate::catalog::Catalog;
+use crate::catalog::PackageEdition;
 use crate::checklist::checklist;
 use crate::language::text;
+use crate::oauth_user::candidates::Evidence;
+use crate::oauth_user::diagnosis::UserSummary;
 use crate::package::installed::PackageState;
 use crate::screens::types::{
-    ApiInstallView, ChecklistRow, ErrorHelp, InstalledView, PlanRow, PlanView, Screen, UserRow,
+    ApiInstallView, ChecklistRow, ErrorHelp, HandoffView, InstalledView, PlanRow, PlanView, Screen, UserRow,
+    WholePlanView,
 };
-use crate::wizard::Wizard;
+use crate::whole_plan::{UserSource, WholePlan};
+use crate::wizard::{UserFrom, Wizard};
 use crate::work::{Busy, Work};
 
-pub(crate) fn oauth_user_screen(wizard: &Wizard, conn: &Connection, work: &Work, l: Language) -> Screen {
-    let never = text("work.never", &[]).get(l).to_string();
+fn user_row(u: &UserSummary, why: Option<String>, l: Language) -> UserRow {
+    UserRow {
+        username: u.username.clone(),
+        name: u.name.clone(),
+        email: u.email.clone(),
+        profile: u.profile.clone().unwrap_or_default(),
+        active: u.active,
+        last_login: u.last_login.clone().unwrap_or_else(|| text("work.never", &[]).get(l).to_string()),
+        why,
+    }
+}
+
+fn evidence_text(evidence: &[Evidence], l: Language) -> String {
+    evidence
+        .iter()
+        .map(|e| {
+            let key = match e {
+                Evidence::HoldsToken => "plan.evidence.holds_token",
+                Evidence::NamedGainsight => "plan.evidence.named_gainsight",
+                Evidence::IntegrationProfile => "plan.evidence.integration_profile",
+            };
+            text(key, &[]).get(l).to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(if l == Language::Ja { "、" } else { ", " })
+}
+
+fn whole_plan_view(
+    plan: &WholePlan,
+    edition: Option<&PackageEdition>,
+    work: &Work,
+    progress: Option<&Progress>,
+    l: Language,
+) -> WholePlanView {
+    let mut rows = Vec::new();
+    if let (true, Some(e)) = (plan.installs(), edition) {
+        rows.push(PlanRow {
+            object: "PackageInstallRequest".to_string(),
+            action: text("plan.install", &[("package", &e.package_name)]).get(l).to_string(),
+            fields: vec![
+                ("SubscriberPackageVersionKey".to_string(), e.package_version_id.to_string()),
+                ("SecurityType".to_string(), "None".to_string()),
+                ("NameConflictResolution".to_string(), "Block".to_string()),
+            ],
+        });
+    }
+    if let Some(f) = &plan.fix {
+        rows.extend(f.preview().into_iter().map(|r| PlanRow {
+            object: r.object,
+            action: r.action.get(l).to_string(),
+            fields: r.fields,
+        }));
+    }
+    let mut notes = Vec::new();
+    if plan.grant_may_follow() {
+        notes.push(text("plan.grant_may_follow", &[]).get(l).to_string());
+    }
+    if !plan.has_changes() {
+        notes.push(text("plan.nothing", &[]).get(l).to_string());
+    }
+    let (progress, percent) = match (progress, work.busy) {
+        (Some(p), Some(Busy::ApplyPlan)) => (Some(progress_text(p, l)), p.percent()),
+        (None, Some(Busy::ApplyPlan)) => (Some(text("work.install.starting", &[]).get(l).to_string()), None),
+        _ => (None, None),
+    };
+    WholePlanView {
+        rows,
+        notes,
+        cannot_fix: plan.fix.iter().flat_map(|f| f.cannot_fix.iter()).map(|t| t.get(l).to_string()).collect(),
+        progress,
+        percent,
+    }
+}
+
+pub(crate) fn oauth_user_screen(
+    wizard: &Wizard,
+    catalog: &Catalog,
+    conn: &Connection,
+    work: &Work,
+    progress: Option<&Progress>,
+    l: Language,
+) -> Screen {
+    let signed_in = conn.signed_in().is_some();
+    let candidates = work.whole.as_ref().and_then(|w| w.candidates.as_ref()).filter(|_| wizard.oauth_user().is_none());
+    let user_source = match (wizard.oauth_user_from(), work.whole.as_ref().and_then(|w| w.user.as_ref())) {
+        (Some(UserFrom::Org), Some((_, UserSource::Found(evidence)))) => {
+            Some(text("plan.user_found", &[("why", &evidence_text(evidence, l))]).get(l).to_string())
+        }
+        (Some(UserFrom::Org), _) => Some(text("plan.user_found_before", &[]).get(l).to_string()),
+        (Some(UserFrom::Link), _) => Some(text("plan.user_from_link", &[]).get(l).to_string()),
+        (None, _) => None,
+    };
     Screen::OauthUser {
-        signed_in: conn.signed_in().is_some(),
+        signed_in,
         username: wizard.oauth_user().map(str::to_string),
-        users: work.users.as_ref().map(|users| {
-            users
-                .iter()
-                .map(|u| UserRow {
-                    username: u.username.clone(),
-                    name: u.name.clone(),
-                    email: u.email.clone(),
-                    profile: u.profile.clone().unwrap_or_default(),
-                    active: u.active,
-                    last_login: u.last_login.clone().unwrap_or_else(|| never.clone()),
-                })
-                .collect()
-        }),
+        users: match candidates {
+            Some(c) => {
+                Some(c.users.iter().map(|c| user_row(&c.user, Some(evidence_text(&c.evidence, l)), l)).collect())
+            }
+            None => work.users.as_ref().map(|users| users.iter().map(|u| user_row(u, None, l)).collect()),
+        },
         checks: work.diagnosis.iter().flat_map(|d| d.checks.iter()).map(|c| CheckView::of(c, l)).collect(),
         passed: work.diagnosis.as_ref().map(|d| d.passed()),
         plan: work.plan.as_ref().map(|p| PlanView {
@@ -48,6 +136,13 @@ pub(crate) fn oauth_user_screen(wizard: &Wizard, conn: &Connection, work: &Work,
         done: work.done.iter().map(|t| t.get(l).to_string()).collect(),
         can_undo: work.live_changes > 0,
         busy: work.busy,
+        whole: work
+            .whole
+            .as_ref()
+            .filter(|w| w.user.is_some())
+            .map(|w| whole_plan_view(w, wizard.edition(catalog, conn).ok(), work, progress, l)),
+        auto_plan: signed_in && !work.plan_asked && work.busy.is_none() && work.whole.is_none(),
+        user_source,
     }
 }
 
@@ -112,7 +207,7 @@ pub(crate) fn installed_view(wizard: &Wizard, work: &Work, l: Language) -> Optio
 /// Where the Gainsight admin re-authorizes: the practice tenant's page, else the tenant host
 /// from the region step or from the org's endpoint settings.
 pub(crate) fn tenant_url(wizard: &Wizard, conn: &Connection, practice_url: Option<&str>) -> Option<String> {
-    if conn.signed_in().is_some_and(|s| s.instance.is_loopback()) {
+    if conn.is_practice() {
         return practice_url.map(|u| format!("{u}/practice/gainsight/connectors"));
     }
     if let Some(t) = wizard.region().and_then(|r| r.tenant()) {
@@ -144,6 +239,8 @@ pub(crate) fn authorize_screen(wizard: &Wizard, conn: &Connection, practice_url:
         authorize_as: wizard.oauth_user().map(str::to_string),
         errors,
         started_at: wizard.reauthorization_started_ms().map(format_ms),
+        reauthorized_at: wizard.reauthorized_ms().map(format_ms),
+        from_handoff: wizard.oauth_user_from() == Some(UserFrom::Link) && conn.signed_in().is_none(),
     }
 }
 
@@ -161,6 +258,16 @@ pub(crate) fn verify_screen(wizard: &Wizard, conn: &Connection, work: &Work, l: 
                 .to_string()
         }),
         busy: work.busy,
+        handoff: wizard.handoff_link().map(|link| {
+            let waiting = wizard.verified_at().is_none();
+            HandoffView {
+                link: link.to_string(),
+                ask: text("handoff.ask", &[("user", wizard.oauth_user().unwrap_or("—"))]).get(l).to_string(),
+                waiting,
+                recheck_in_secs: (waiting && conn.signed_in().is_some() && work.busy.is_none())
+                    .then(|| work.recheck_in_secs()),
+            }
+        }),
     }
 }
 
