@@ -8,12 +8,12 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[setup]\033[0m %s\n' "$*" >&2; exit 1; }
 
 # Build: Tauri's WebKitGTK stack. Tests: a virtual X server, the WebKit WebDriver, a session
-# bus with the desktop keychain, Chromium as the browser the sign-in tests drive, and tools
-# to look at and register the app.
+# bus with the desktop keychain and a notification service (dunst), Chromium as the browser
+# the sign-in tests drive, and tools to look at and register the app.
 DEBIAN_PACKAGES=(
   build-essential pkg-config libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
-  xvfb xauth x11-utils webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools
+  xvfb xauth x11-utils webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools dunst
   imagemagick xdg-utils desktop-file-utils fonts-droid-fallback chromium chromium-driver
   python3 python3-venv
 )

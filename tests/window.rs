@@ -621,6 +621,23 @@ impl Browser {
 /// A support desk's signing key, trusted in `config` the way `reconnect link keygen --trust`
 /// does it.
 /// Every file under `dir`.
+/// Waits until the desktop's notification service (dunst, in the test session) has received a
+/// notification containing `text`; returns everything it holds.
+pub(crate) async fn notification_containing(text: &str) -> String {
+    let mut seen = String::new();
+    for _ in 0..50 {
+        // Shown notifications move to the history, where `dunstctl` can read them.
+        let _ = std::process::Command::new("dunstctl").arg("close-all").status();
+        let out = std::process::Command::new("dunstctl").arg("history").output().expect("dunstctl runs");
+        seen = String::from_utf8_lossy(&out.stdout).into_owned();
+        if seen.contains(text) {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("no notification with {text:?}; the service holds: {seen}");
+}
+
 pub(crate) fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {

@@ -155,7 +155,9 @@ async fn support_link_to_one_plan_to_hand_off_then_the_gainsight_admin_reauthori
     assert!(!html.contains("!AQ") && !html.contains("Practice-Admin-1"), "no secret in the report");
     let log = walk(&config).into_iter().find(|p| p.ends_with("logs/reconnect.log")).expect("the app's log");
     let log = std::fs::read_to_string(log).unwrap();
-    assert!(log.contains("notification"), "the desktop was told: {log}");
+    assert!(log.contains("notification shown"), "the desktop was told: {log}");
+    let shown = notification_containing("Gainsight is connected again").await;
+    assert!(shown.contains(&saved), "the notification says where the report is: {shown}");
     assert!(log.contains("apply_plan"), "the plan is in the log: {log}");
     app.capture("verified").await;
     app.report_within("support link → Salesforce admin → verified", browser_actions, 4);

@@ -27,7 +27,7 @@ use reconnect_api::gainsight::Error;
 use reconnect_api::system::job_env;
 use serde_json::json;
 
-use crate::job_output::{pass_or_fail, print_checks, print_json, show_progress, status_word, FAIL};
+use crate::job_output::{confirmed, pass_or_fail, print_checks, print_json, show_progress, status_word, FAIL};
 use crate::output::{text, Out};
 
 /// The signed-in org's record, the connected-app edition, and what jobs run with (progress to
@@ -73,6 +73,86 @@ pub async fn diagnose_user(out: &Out, username: &str, region: Option<&str>) -> E
             }
             pass_or_fail(d.passed())
         }
+        Err(e) => out.fail(&e),
+    }
+}
+
+/// `plan`: the whole Salesforce side as one plan, as the app shows it after sign-in; with
+/// `--apply`, applied on one confirmation. Exit 0 when nothing is left to do on the Salesforce
+/// side, 1 when something is (the plan was only shown, or the user is unclear).
+pub async fn plan(out: &Out, user: Option<&str>, region: Option<&str>, apply: bool, yes: bool) -> ExitCode {
+    let l = out.language;
+    let run_it = async {
+        let mut c = ctx(out, region).await?;
+        let org = c.record.identity.org_id.clone();
+        let job = Job::Plan { org: org.clone(), username: user.map(str::to_string), edition: c.edition };
+        let plan = match run(job, &mut c.env).await {
+            Finished::Planned(r) => r?,
+            _ => unreachable!("a plan job finishes with a plan"),
+        };
+        let preview = plan.preview(c.edition);
+        if out.json && !apply {
+            print_json(json!({
+                "user": plan.user.as_ref().map(|(u, _)| u),
+                "candidates": plan.candidates.as_ref().map(|c| &c.users),
+                "installs": plan.installs(),
+                "preview": preview,
+                "cannot_fix": plan.fix.as_ref().map(|f| &f.cannot_fix),
+            }));
+        }
+        if !out.json {
+            if let Some(candidates) = plan.candidates.as_ref().filter(|_| plan.user.is_none()) {
+                for cand in &candidates.users {
+                    println!("  ? {} ({}) — {:?}", cand.user.username, cand.user.name, cand.evidence);
+                }
+            }
+            if let Some((u, _)) = &plan.user {
+                println!("{}: {u}", out.l("cli.oauth_user"));
+            }
+            println!("{}", out.l(if preview.is_empty() { "cli.fix_nothing" } else { "cli.fix_will" }));
+            for row in &preview {
+                println!("  {} — {}", row.object, row.action.get(l));
+                for (k, v) in &row.fields {
+                    println!("      {k} = {v}");
+                }
+            }
+            for n in plan.fix.iter().flat_map(|f| f.cannot_fix.iter()) {
+                println!("  ! {}", n.get(l));
+            }
+        }
+        if plan.user.is_none() {
+            return Err(Error::OauthUserUnclear);
+        }
+        if !apply || !plan.has_changes() {
+            return Ok(!plan.has_changes());
+        }
+        if !confirmed(out, &text("cli.plan.confirm", &[]), yes) {
+            return Err(Error::PlanNotConfirmed);
+        }
+        let journal = c.env.journal.path().to_path_buf();
+        let job = Job::ApplyPlan { org, plan: Box::new(plan), edition: c.edition, polling: API_INSTALL };
+        let outcome = match run(job, &mut c.env).await {
+            Finished::PlanApplied(r) => r?,
+            _ => unreachable!("an apply job finishes with its outcome"),
+        };
+        let applied: Vec<_> = outcome.fixes.iter().flat_map(|f| f.applied.iter()).collect();
+        let done = outcome.package.0.ok() && outcome.diagnosis.passed();
+        if out.json {
+            print_json(json!({
+                "applied": applied, "installed": outcome.package.0.installed(),
+                "passed": done, "checks": outcome.diagnosis.checks, "journal": journal,
+            }));
+        } else {
+            for a in &applied {
+                println!("  ✓ {} {}", a.change.object(), a.record);
+            }
+            print_checks(out, &outcome.diagnosis.checks);
+            println!("{}: {}", out.l("cli.journal"), journal.display());
+        }
+        Ok(done)
+    };
+    match run_it.await {
+        Ok(done) => pass_or_fail(done),
         Err(e) => out.fail(&e),
     }
 }

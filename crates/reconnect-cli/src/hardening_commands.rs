@@ -19,7 +19,7 @@ use reconnect_api::hardening::{language as hl, Error};
 use reconnect_api::system::job_env;
 use serde_json::json;
 
-use crate::job_output::{confirmed, pass_or_fail, print_json, show_progress};
+use crate::job_output::{pass_or_fail, print_json, revocation_confirmed, show_progress};
 use crate::output::{text, Out};
 
 /// The signed-in org and what jobs run with (progress to standard error).
@@ -189,7 +189,7 @@ pub async fn revoke(out: &Out, args: RevokeArgs) -> ExitCode {
     if !out.json {
         print_plan(out, &plan);
     }
-    if !confirmed(out, plan.targets.len(), args.yes) {
+    if !revocation_confirmed(out, plan.targets.len(), args.yes) {
         return out.fail(&Error::RevokeNotConfirmed);
     }
     let outcome = match run(Job::Revoke { plan: Box::new(plan) }, &mut c.env).await {

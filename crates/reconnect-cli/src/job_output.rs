@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use reconnect_api::engine::check::{Check, CheckStatus};
-use reconnect_api::engine::language::Language;
+use reconnect_api::engine::language::{Language, Text};
 use reconnect_api::engine::progress::Progress;
 use serde_json::json;
 
@@ -70,14 +70,20 @@ pub fn print_json(value: serde_json::Value) {
 
 /// Whether `n` irreversible revocations may go ahead: `--yes`, or "y" on a terminal; where no
 /// one can answer, no.
-pub fn confirmed(out: &Out, n: usize, yes: bool) -> bool {
+pub fn revocation_confirmed(out: &Out, n: usize, yes: bool) -> bool {
+    confirmed(out, &text("cli.revoke.confirm", &[("n", &n.to_string())]), yes)
+}
+
+/// Whether what `prompt` asks may go ahead: `--yes`, or "y" on a terminal; where no one can
+/// answer, no.
+pub fn confirmed(out: &Out, prompt: &Text, yes: bool) -> bool {
     if yes {
         return true;
     }
     if !std::io::stdin().is_terminal() {
         return false;
     }
-    eprint!("{}", text("cli.revoke.confirm", &[("n", &n.to_string())]).get(out.language));
+    eprint!("{}", prompt.get(out.language));
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     if std::io::stdin().lock().read_line(&mut answer).is_err() {

@@ -23,19 +23,47 @@ use crate::output::{text, Out};
 const REFUSED: u8 = 1;
 
 /// What `link new` puts into the link.
+#[derive(clap::Args)]
 pub struct NewLink {
+    /// The playbook it opens (default: gainsight, as links without one do).
+    #[arg(long)]
     pub playbook: Option<String>,
+    /// Gainsight data center: us1, us2, eu.
+    #[arg(long)]
     pub region: Option<String>,
+    /// The org: any address from its browser tab; the link keeps its My Domain host.
+    #[arg(long)]
     pub org: Option<String>,
+    /// The org's environment: production, sandbox, …
+    #[arg(long)]
     pub env: Option<String>,
+    /// What stopped working: data-sync, embedded-ui, extension-login.
+    #[arg(long)]
     pub use_case: Option<String>,
+    /// The Gainsight tenant's host, e.g. acme.gainsightcloud.com (its data center follows).
+    #[arg(long)]
     pub tenant: Option<String>,
+    /// Gainsight's OAuth user: its Salesforce username.
+    #[arg(long)]
     pub user: Option<String>,
+    /// Open the practice org with this scenario instead of a real org (for training).
+    #[arg(long)]
     pub practice: Option<String>,
+    /// The step to open: use-case, region, org, sign-in, oauth-user, install, authorize,
+    /// verify, done.
+    #[arg(long)]
     pub step: Option<String>,
+    /// The language the app opens in (en, ja) unless its user picked one.
+    #[arg(long, value_name = "en|ja")]
     pub language: Option<String>,
+    /// Support ticket reference: up to 20 letters, digits or hyphens.
+    #[arg(long)]
     pub ticket: Option<String>,
-    pub sign: Option<PathBuf>,
+    /// Sign with this key file (from `link keygen`).
+    #[arg(long, value_name = "KEY_FILE")]
+    pub sign: Option<std::path::PathBuf>,
+    /// How long the link works: 30m, 12h, 7d (at most 90d).
+    #[arg(long, default_value = "7d")]
     pub expires: String,
 }
 

@@ -149,6 +149,23 @@ enum Command {
         #[arg(long)]
         region: Option<String>,
     },
+    /// The whole Salesforce side as one plan: Gainsight's OAuth user (found in the org unless
+    /// named), the package to install, the user's fix. With --apply, applied on one
+    /// confirmation (--yes where no one can answer). Exit 0 when nothing is left to do.
+    Plan {
+        /// The OAuth user's Salesforce username (default: the one the org points at).
+        #[arg(long)]
+        user: Option<String>,
+        /// Apply the plan after showing it.
+        #[arg(long)]
+        apply: bool,
+        /// Do not ask before applying (for scripts).
+        #[arg(long)]
+        yes: bool,
+        /// Gainsight data center (us1, us2, eu).
+        #[arg(long)]
+        region: Option<String>,
+    },
     /// Give the OAuth user what is missing: a permission set with only the missing
     /// permissions, assigned, and pre-authorized for the app when needed. Journaled for undo.
     Fix {
@@ -304,48 +321,7 @@ enum LinkCommand {
         trust: bool,
     },
     /// Make a link; only the link is printed, so it can be piped.
-    New {
-        /// The playbook it opens (default: gainsight, as links without one do).
-        #[arg(long)]
-        playbook: Option<String>,
-        /// Gainsight data center: us1, us2, eu.
-        #[arg(long)]
-        region: Option<String>,
-        /// The org: any address from its browser tab; the link keeps its My Domain host.
-        #[arg(long)]
-        org: Option<String>,
-        /// The org's environment: production, sandbox, …
-        #[arg(long)]
-        env: Option<String>,
-        /// What stopped working: data-sync, embedded-ui, extension-login.
-        #[arg(long)]
-        use_case: Option<String>,
-        /// The Gainsight tenant's host, e.g. acme.gainsightcloud.com (its data center follows).
-        #[arg(long)]
-        tenant: Option<String>,
-        /// Gainsight's OAuth user: its Salesforce username.
-        #[arg(long)]
-        user: Option<String>,
-        /// Open the practice org with this scenario instead of a real org (for training).
-        #[arg(long)]
-        practice: Option<String>,
-        /// The step to open: use-case, region, org, sign-in, oauth-user, install, authorize,
-        /// verify, done.
-        #[arg(long)]
-        step: Option<String>,
-        /// The language the app opens in (en, ja) unless its user picked one.
-        #[arg(long, value_name = "en|ja")]
-        language: Option<String>,
-        /// Support ticket reference: up to 20 letters, digits or hyphens.
-        #[arg(long)]
-        ticket: Option<String>,
-        /// Sign with this key file (from `link keygen`).
-        #[arg(long, value_name = "KEY_FILE")]
-        sign: Option<std::path::PathBuf>,
-        /// How long the link works: 30m, 12h, 7d (at most 90d).
-        #[arg(long, default_value = "7d")]
-        expires: String,
-    },
+    New(Box<link_commands::NewLink>),
     /// Check a link: its fields, and whether and by whom it is signed. Exit 1 when refused.
     Check {
         /// The link.
@@ -442,6 +418,9 @@ async fn main() -> ExitCode {
             session_commands::login(&out, org.as_deref(), client_id, port, no_browser).await
         }
         Command::Diagnose { user, region } => gainsight_commands::diagnose_user(&out, &user, region.as_deref()).await,
+        Command::Plan { user, apply, yes, region } => {
+            gainsight_commands::plan(&out, user.as_deref(), region.as_deref(), apply, yes).await
+        }
         Command::Fix { user, dry_run, region } => {
             gainsight_commands::fix_user(&out, &user, region.as_deref(), dry_run).await
         }
@@ -474,38 +453,7 @@ async fn main() -> ExitCode {
         Command::Runbook { out: path } => readiness_commands::runbook(&out, &path).await,
         Command::Link { command } => match command {
             LinkCommand::Keygen { id, name, out: path, trust } => link_commands::keygen(&out, &id, &name, path, trust),
-            LinkCommand::New {
-                playbook,
-                region,
-                org,
-                env,
-                use_case,
-                tenant,
-                user,
-                practice,
-                step,
-                language,
-                ticket,
-                sign,
-                expires,
-            } => {
-                let args = link_commands::NewLink {
-                    playbook,
-                    region,
-                    org,
-                    env,
-                    use_case,
-                    tenant,
-                    user,
-                    practice,
-                    step,
-                    language,
-                    ticket,
-                    sign,
-                    expires,
-                };
-                link_commands::new(&out, args)
-            }
+            LinkCommand::New(args) => link_commands::new(&out, *args),
             LinkCommand::Check { link } => link_commands::check(&out, &link),
         },
         Command::Zendesk { command } => match command {

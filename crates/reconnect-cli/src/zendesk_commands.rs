@@ -23,7 +23,7 @@ use reconnect_api::zendesk::tokens::Tokens;
 use reconnect_api::zendesk::Error;
 use serde_json::json;
 
-use crate::job_output::{confirmed, pass_or_fail, print_json, show_progress};
+use crate::job_output::{pass_or_fail, print_json, revocation_confirmed, show_progress};
 use crate::output::{text, Out};
 
 /// What `zendesk login` was asked.
@@ -369,7 +369,7 @@ pub async fn revoke(out: &Out, ids: Vec<u64>, dry_run: bool, yes: bool) -> ExitC
         if dry_run {
             return Ok(None);
         }
-        if !confirmed(out, ids.len(), yes) {
+        if !revocation_confirmed(out, ids.len(), yes) {
             return Err(Error::RevokeNotConfirmed);
         }
         match run(Job::Revoke { tokens: Box::new(t), ids: ids.clone() }, &mut env).await {

@@ -288,3 +288,40 @@ fn cli_fixes_an_org_with_the_permission_field_through_rest_and_undoes_it() {
     assert_eq!(run(config.path(), &["diagnose", "--user", USER]).code, 1);
     assert_eq!(run(config.path(), &["logout"]).code, 0);
 }
+
+#[test]
+fn cli_plan_finds_the_user_shows_one_plan_asks_before_applying_and_then_has_nothing_left() {
+    let _turn = take_turn();
+    let config = tempfile::tempdir().unwrap();
+    let org = practice_org(config.path());
+    let signed_in = login(config.path(), &org.url, ("admin@acme-practice.example", "Practice-Admin-1"));
+    assert_eq!(signed_in.code, 0, "{}", signed_in.stderr);
+
+    let shown = run(config.path(), &["plan"]);
+    assert_eq!(shown.code, 1, "something to do: {}\n{}", shown.stdout, shown.stderr);
+    assert!(
+        shown.stdout.contains("gainsight.integration@acme-practice.example")
+            && shown.stdout.contains("PackageInstallRequest")
+            && shown.stdout.contains("userPermissions CanApproveUninstalledApps = true"),
+        "{}",
+        shown.stdout
+    );
+    // Off a terminal nobody can answer: nothing is applied without --yes.
+    let refused = run(config.path(), &["plan", "--apply"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("not confirmed"), "{}", refused.stderr);
+    assert_eq!(run(config.path(), &["plan"]).code, 1, "still to do");
+
+    let applied = run(config.path(), &["plan", "--apply", "--yes", "--json"]);
+    assert_eq!(applied.code, 0, "{}\n{}", applied.stdout, applied.stderr);
+    let a: Value = serde_json::from_str(&applied.stdout).unwrap();
+    assert_eq!(
+        (a["passed"].as_bool(), &a["installed"]["name"]),
+        (Some(true), &Value::from("Gainsight CS US Connected App"))
+    );
+    assert!(applied.stderr.contains("\"phase\":\"requested\""), "the install's progress: {}", applied.stderr);
+    let after = run(config.path(), &["plan"]);
+    assert_eq!(after.code, 0, "nothing left: {}", after.stdout);
+    assert!(after.stdout.contains("Nothing to change"), "{}", after.stdout);
+    assert_eq!(run(config.path(), &["logout"]).code, 0);
+}

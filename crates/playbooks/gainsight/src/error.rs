@@ -49,6 +49,12 @@ pub enum Error {
         /// The installer's message.
         message: String,
     },
+    /// The plan was not applied: nobody confirmed it.
+    #[error("{}", self.english())]
+    PlanNotConfirmed,
+    /// The org points at several users, or none, as Gainsight's OAuth user.
+    #[error("{}", self.english())]
+    OauthUserUnclear,
     /// An install did not finish in time.
     #[error("{}", self.english())]
     InstallTimedOut {
@@ -108,6 +114,12 @@ impl Error {
             }
             Error::InstallFailed { message } => {
                 (text("err.install_failed.what", &[("message", message)]), text("err.install_failed.next", &[]))
+            }
+            Error::PlanNotConfirmed => {
+                (text("err.plan_not_confirmed.what", &[]), text("err.plan_not_confirmed.next", &[]))
+            }
+            Error::OauthUserUnclear => {
+                (text("err.oauth_user_unclear.what", &[]), text("err.oauth_user_unclear.next", &[]))
             }
             Error::InstallTimedOut { minutes } => (
                 text("err.install_timeout.what", &[("minutes", &minutes.to_string())]),

@@ -11,10 +11,11 @@ use reconnect_engine::salesforce_id::SalesforceId;
 
 use crate::catalog::PackageEdition;
 use crate::error::Error;
+use crate::language::text;
 use crate::oauth_user::candidates::{find_candidates, Candidates, Evidence};
 use crate::oauth_user::diagnosis::{diagnose, Diagnosis};
-use crate::oauth_user::fix::{self, Change, FixOutcome, FixPlan};
-use crate::package::api_install::install_via_api;
+use crate::oauth_user::fix::{self, Change, FixOutcome, FixPlan, PreviewRow};
+use crate::package::api_install::{install_request, install_via_api};
 use crate::package::installed::{assess, installed_packages, ui_package_installed, PackageState};
 
 /// How the OAuth user became known.
@@ -56,6 +57,21 @@ impl WholePlan {
     /// fix cannot name it, and its policy may ask for admin approval.
     pub fn grant_may_follow(&self) -> bool {
         self.installs() && self.fix.as_ref().is_some_and(|f| f.app.is_none())
+    }
+
+    /// Every change in the order it is applied, each with its object and fields: the install
+    /// request first when the package is missing, then the user's fix.
+    pub fn preview(&self, edition: &PackageEdition) -> Vec<PreviewRow> {
+        let mut rows = Vec::new();
+        if self.installs() {
+            rows.push(PreviewRow {
+                object: "PackageInstallRequest".to_string(),
+                action: text("plan.install", &[("package", &edition.package_name)]),
+                fields: install_request(edition).into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            });
+        }
+        rows.extend(self.fix.iter().flat_map(FixPlan::preview));
+        rows
     }
 }
 

@@ -553,6 +553,10 @@ impl Wizard {
             Step::Org | Step::SignIn => conn.is_complete(step.id()),
             Step::OauthUser => self.oauth_user.is_some(),
             Step::Install => self.installed.is_some(),
+            // Handed off, the re-authorization is the Gainsight admin's: done once it is seen.
+            Step::Authorize if self.handoff_link.is_some() => {
+                self.reauthorized_ms.is_some() || self.verified_at.is_some()
+            }
             Step::Authorize => self.reauthorization_started_ms.is_some(),
             Step::Verify => self.verified_at.is_some(),
             Step::Done => false,
@@ -935,6 +939,37 @@ mod tests {
         a.walk(vec![go(Step::Org), Do::C(ConnectionIntent::ChooseEnvironment { environment: Environment::Sandbox })]);
         assert!(a.w.installed().is_none() && a.w.reauthorization_started_ms().is_none() && a.w.verified_at().is_none());
         assert_eq!(a.w.oauth_user(), Some("gs@acme.example"), "the user's name is the admin's answer and stays");
+    }
+
+    #[test]
+    fn a_hand_off_opens_the_wait_and_a_hand_off_link_opens_the_reauthorization_with_the_user_filled_in() {
+        let mut a = data_sync_at_org(Region::Us1);
+        a.walk(vec![Do::C(ConnectionIntent::ChoosePracticeOrg { scenario: REVOKED.into() }), next(), next()]);
+        a.w.found_oauth_user("gainsight.integration@acme.example");
+        assert_eq!(a.w.oauth_user_from(), Some(UserFrom::Org));
+        a.w.hand_off(5_000, "reconnect://wizard?v=1".into());
+        assert_eq!((a.w.current(), a.w.reauthorization_started_ms()), (Step::Verify, Some(5_000)));
+        assert!(!a.w.is_complete(Step::Authorize, &a.c), "the Gainsight admin has not re-authorized yet");
+        a.w.record_verification(Some("2026-12-01T10:00:00.000+0000".into()));
+        assert!(a.w.is_complete(Step::Authorize, &a.c), "the token's use shows the re-authorization");
+
+        let mut f = LinkFields::expiring_at(2_000_000_000);
+        f.set_practice(&link_fields::VOCABULARY, crate::practice::SALESFORCE_FIXED).unwrap();
+        a.w.link_fields(&mut f);
+        f.set_step(&link_fields::VOCABULARY, Step::Authorize.code()).unwrap();
+        let mut gainsight_admin = Admin::default();
+        open_link(&mut gainsight_admin, &linked(f));
+        let w = &gainsight_admin.w;
+        assert_eq!(
+            (w.current(), w.oauth_user(), w.oauth_user_from()),
+            (Step::Authorize, Some("gainsight.integration@acme.example"), Some(UserFrom::Link))
+        );
+        assert!(gainsight_admin.c.is_practice());
+        let mut w = gainsight_admin.w.clone();
+        assert!(w.record_reauthorized(6_000).is_err(), "re-authorized before it started");
+        w.record_reauthorization_started(6_000);
+        w.record_reauthorized(7_000).unwrap();
+        assert_eq!(w.reauthorized_ms(), Some(7_000));
     }
 
     #[test]

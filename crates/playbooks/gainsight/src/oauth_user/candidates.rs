@@ -139,7 +139,7 @@ mod tests {
         let profile = candidate("mulesoft@acme.example", &[IntegrationProfile]);
         let holder = candidate("sync@acme.example", &[HoldsToken]);
         assert_eq!(clear_choice(&[named.clone(), profile.clone()]), Some(0));
-        assert_eq!(clear_choice(&[profile.clone()]), None, "a profile alone does not decide");
+        assert_eq!(clear_choice(std::slice::from_ref(&profile)), None, "a profile alone does not decide");
         assert_eq!(clear_choice(&[named.clone(), named.clone()]), None, "two named Gainsight: ask");
         assert_eq!(clear_choice(&[named.clone(), holder.clone()]), Some(1), "the token holder wins");
         assert_eq!(clear_choice(&[holder.clone(), holder]), None, "two token holders: ask");

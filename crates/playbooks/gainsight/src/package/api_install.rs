@@ -2,13 +2,24 @@
 //! `PackageInstallRequest` for admins only, then poll it until `SUCCESS` or `ERROR`, showing
 //! progress and giving up after a deadline with what to do next.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::catalog::PackageEdition;
 use crate::error::Error;
 use crate::package::installed::{assess, installed_packages, PackageState};
 use reconnect_engine::progress::{Polling, Progress};
 use reconnect_engine::salesforce::client::SalesforceClient;
+
+/// The `PackageInstallRequest` fields: the edition's version, for admins only ("None" is
+/// Salesforce's value for that), refusing to rename anything that clashes. The preview shows
+/// exactly these.
+pub fn install_request(edition: &PackageEdition) -> Vec<(&'static str, String)> {
+    vec![
+        ("SubscriberPackageVersionKey", edition.package_version_id.to_string()),
+        ("SecurityType", "None".to_string()),
+        ("NameConflictResolution", "Block".to_string()),
+    ]
+}
 
 /// Installs the edition's package version and waits for it; returns how it compares with
 /// the catalog once installed.
@@ -18,12 +29,9 @@ pub async fn install_via_api(
     polling: Polling,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<PackageState, Error> {
-    let body = json!({
-        "SubscriberPackageVersionKey": edition.package_version_id.to_string(),
-        // "None" is Salesforce's value for "install for admins only".
-        "SecurityType": "None",
-        "NameConflictResolution": "Block",
-    });
+    let body: serde_json::Map<String, Value> =
+        install_request(edition).into_iter().map(|(k, v)| (k.to_string(), Value::String(v))).collect();
+    let body = Value::Object(body);
     let request_id = client.create("tooling/sobjects/PackageInstallRequest", &body).await?;
     progress(Progress::Requested { request: request_id.clone() });
     let wait = polling.start();

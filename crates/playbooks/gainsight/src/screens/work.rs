@@ -56,25 +56,12 @@ fn whole_plan_view(
     progress: Option<&Progress>,
     l: Language,
 ) -> WholePlanView {
-    let mut rows = Vec::new();
-    if let (true, Some(e)) = (plan.installs(), edition) {
-        rows.push(PlanRow {
-            object: "PackageInstallRequest".to_string(),
-            action: text("plan.install", &[("package", &e.package_name)]).get(l).to_string(),
-            fields: vec![
-                ("SubscriberPackageVersionKey".to_string(), e.package_version_id.to_string()),
-                ("SecurityType".to_string(), "None".to_string()),
-                ("NameConflictResolution".to_string(), "Block".to_string()),
-            ],
-        });
-    }
-    if let Some(f) = &plan.fix {
-        rows.extend(f.preview().into_iter().map(|r| PlanRow {
-            object: r.object,
-            action: r.action.get(l).to_string(),
-            fields: r.fields,
-        }));
-    }
+    let rows = edition
+        .map(|e| plan.preview(e))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| PlanRow { object: r.object, action: r.action.get(l).to_string(), fields: r.fields })
+        .collect();
     let mut notes = Vec::new();
     if plan.grant_may_follow() {
         notes.push(text("plan.grant_may_follow", &[]).get(l).to_string());
