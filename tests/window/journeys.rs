@@ -137,7 +137,8 @@ async fn support_link_to_one_plan_to_hand_off_then_the_gainsight_admin_reauthori
     assert!(
         link.contains("practice=already-fixed")
             && link.contains("user=gainsight.integration@acme-practice.example")
-            && link.contains("step=authorize"),
+            && link.contains("step=authorize")
+            && link.contains("ticket=CS-1042"),
         "{link}"
     );
     app.wait_for("#waiting").await;
@@ -176,6 +177,7 @@ async fn support_link_to_one_plan_to_hand_off_then_the_gainsight_admin_reauthori
     .await;
     app.on_step("authorize").await;
     app.wait_for("#from-handoff").await;
+    app.expect_containing("#prefill", "CS-1042").await;
     app.expect_containing("#tenant-url", "/practice/gainsight/connectors").await;
     app.capture("handoff-authorize").await;
     app.activate("#primary", Key::Enter).await;

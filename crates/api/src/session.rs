@@ -91,6 +91,7 @@ fn context<'a>(
         practice_url: sign_in.practice_url.as_deref(),
         progress: running.as_ref().and_then(|(_, p)| p.as_ref()),
         trust: current_trust(trust, state),
+        ticket: state.prefill.as_ref().and_then(|p| p.ticket.as_deref()),
     }
 }
 

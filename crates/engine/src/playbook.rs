@@ -34,6 +34,8 @@ pub struct Context<'a> {
     pub progress: Option<&'a Progress>,
     /// The last reading of the signed-in org's Trust status, when there is one.
     pub trust: Option<&'a TrustState>,
+    /// The support ticket the answers came with, from a link (for links to the next admin).
+    pub ticket: Option<&'a str>,
 }
 
 /// The side effects an intent may have.

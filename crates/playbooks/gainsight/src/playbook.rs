@@ -5,7 +5,7 @@
 use reconnect_engine::connection::PracticeOrg;
 use reconnect_engine::job::{Done, Job};
 use reconnect_engine::language::{Language, Text};
-use reconnect_engine::link::{render, CheckedLink, LinkFields, Vocabulary, DEFAULT_LIFETIME_SECS};
+use reconnect_engine::link::{render, CheckedLink, LinkFields, TicketRef, Vocabulary, DEFAULT_LIFETIME_SECS};
 use reconnect_engine::playbook::{parse, step_unreachable, Context, Effects, Failure, Playbook, Registration, Said};
 use reconnect_engine::report::Report;
 use reconnect_engine::salesforce_id::SalesforceId;
@@ -304,6 +304,7 @@ impl Gainsight {
         }
         self.wizard.link_fields(&mut fields);
         fields.set_step(self.vocabulary(), Step::Authorize.code()).expect("a step of the playbook");
+        fields.ticket = ctx.ticket.and_then(TicketRef::parse);
         render(&fields, None)
     }
 }

@@ -416,3 +416,22 @@ async fn one_plan_finds_the_oauth_user_installs_the_package_and_fixes_the_user_a
     assert_eq!(rows(&f, "PermissionSetAssignment"), before_assignments);
     f.accounts.sign_out().await.unwrap();
 }
+
+#[tokio::test]
+async fn once_the_connector_holds_a_token_its_user_is_found_by_the_token_and_nothing_is_left_to_change() {
+    use reconnect_gainsight::oauth_user::candidates::Evidence;
+    use reconnect_gainsight::whole_plan::{self, UserSource};
+    let f = fixture(Config::new("already-fixed")).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let page = reauthorize_in_gainsight(f.org.url(), INTEGRATION).await;
+    assert!(page.contains("Authorized"), "{page}");
+
+    let plan = whole_plan::plan(&client, &record.identity.org_id, None, us_edition()).await.unwrap();
+    let (user, source) = plan.user.clone().expect("the token's holder");
+    assert_eq!(user, INTEGRATION.0);
+    assert!(matches!(&source, UserSource::Found(e) if e.first() == Some(&Evidence::HoldsToken)), "{source:?}");
+    assert!(!plan.has_changes(), "the Salesforce side is done: {:?}", plan.fix);
+    assert!(plan.preview(us_edition()).is_empty());
+    f.accounts.sign_out().await.unwrap();
+}
