@@ -38,8 +38,11 @@ pub static VOCABULARY: Vocabulary = Vocabulary {
 };
 
 /// A Salesforce username as a link writes it: an address of at most 80 characters (the
-/// `Username` field's length), in lower case (Salesforce compares usernames without case), of
-/// letters, digits and `. _ + -` around one `@`, with a dot in the domain.
+/// `Username` field's length in Salesforce's field reference, developer.salesforce.com
+/// …/field-reference/salesforce-field-reference-name.html), in lower case (SOQL's `=` on text
+/// ignores case, so the user is found however the org spells it), of letters, digits and
+/// `. _ + -` around one `@`, with a dot in the domain. A username with other characters is
+/// still typed or picked in the app; it only stays out of links.
 pub fn is_username(v: &str) -> bool {
     let plain = |part: &str, extra: &[u8]| {
         !part.is_empty()
