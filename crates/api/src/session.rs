@@ -11,7 +11,7 @@ use reconnect_engine::error::Error;
 use reconnect_engine::job::{Done, Job};
 use reconnect_engine::journal::Journal;
 use reconnect_engine::language::{Language, Text, UserMessage};
-use reconnect_engine::link::{self, CheckedLink, LinkFields, Trust, TrustedIssuers, DEFAULT_LIFETIME_SECS};
+use reconnect_engine::link::{self, CheckedLink, Trust, TrustedIssuers};
 use reconnect_engine::oauth::settings::SignInSettings;
 use reconnect_engine::playbook::{Context, Effects, Failure, Playbook, Said};
 use reconnect_engine::progress::Progress;
@@ -356,9 +356,7 @@ impl Session {
             self.feedback = Some(Feedback::Problem(Error::StepUnreachable.user_message()));
             return None;
         };
-        let mut fields = LinkFields::expiring_at(now_secs + DEFAULT_LIFETIME_SECS);
-        fields.playbook = Some(self.playbooks[i].id());
-        self.state.connection.link_fields(&mut fields);
+        let mut fields = self.state.connection.link_to(self.playbooks[i].id(), now_secs);
         self.playbooks[i].link_fields(&mut fields);
         let link = link::render(&fields, None);
         self.feedback = Some(match clipboard.write_text(&link) {

@@ -372,6 +372,15 @@ impl Connection {
         self.set_org(Some(answer))
     }
 
+    /// A link to hand to another admin: it opens `playbook` on this org and lives the default
+    /// lifetime from `now_secs`; the playbook adds its own answers.
+    pub fn link_to(&self, playbook: &'static str, now_secs: i64) -> LinkFields {
+        let mut fields = LinkFields::expiring_at(now_secs + crate::link::DEFAULT_LIFETIME_SECS);
+        fields.playbook = Some(playbook);
+        self.link_fields(&mut fields);
+        fields
+    }
+
     /// The org, as the fields of a link to hand to another admin (never the practice org).
     pub fn link_fields(&self, fields: &mut LinkFields) {
         if matches!(self.org, Some(OrgAnswer::Practice { .. })) {

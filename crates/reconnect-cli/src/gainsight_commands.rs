@@ -13,11 +13,13 @@ use reconnect_api::engine::check::CheckStatus;
 use reconnect_api::engine::clock::{Clock, SystemClock};
 use reconnect_api::engine::job::JobEnv;
 use reconnect_api::engine::keychain::OsKeychain;
+use reconnect_api::engine::language::Text;
 use reconnect_api::engine::secret::Secret;
 use reconnect_api::engine::timestamp::{now_ms, parse_since};
 use reconnect_api::engine::Error as EngineError;
 use reconnect_api::gainsight::catalog::{Catalog, PackageEdition};
 use reconnect_api::gainsight::gainsight::GainsightTenant;
+use reconnect_api::gainsight::oauth_user::fix::PreviewRow;
 use reconnect_api::gainsight::ops::{run, Finished, Job, TenantCheck};
 use reconnect_api::gainsight::package::installed::PackageState;
 use reconnect_api::gainsight::package::{API_INSTALL, LINK_INSTALL};
@@ -77,6 +79,20 @@ pub async fn diagnose_user(out: &Out, username: &str, region: Option<&str>) -> E
     }
 }
 
+/// A plan's rows with every field, then what no change can solve.
+fn print_preview(out: &Out, rows: &[PreviewRow], cannot_fix: &[&Text]) {
+    let l = out.language;
+    for row in rows {
+        println!("  {} — {}", row.object, row.action.get(l));
+        for (k, v) in &row.fields {
+            println!("      {k} = {v}");
+        }
+    }
+    for n in cannot_fix {
+        println!("  ! {}", n.get(l));
+    }
+}
+
 /// `plan`: the whole Salesforce side as one plan, as the app shows it after sign-in; with
 /// `--apply`, applied on one confirmation. Exit 0 when nothing is left to do on the Salesforce
 /// side, 1 when something is (the plan was only shown, or the user is unclear).
@@ -103,22 +119,16 @@ pub async fn plan(out: &Out, user: Option<&str>, region: Option<&str>, apply: bo
         if !out.json {
             if let Some(candidates) = plan.candidates.as_ref().filter(|_| plan.user.is_none()) {
                 for cand in &candidates.users {
-                    println!("  ? {} ({}) — {:?}", cand.user.username, cand.user.name, cand.evidence);
+                    let why: Vec<String> = cand.evidence.iter().map(|e| e.describe().get(l).to_string()).collect();
+                    println!("  ? {} ({}) — {}", cand.user.username, cand.user.name, why.join(", "));
                 }
             }
             if let Some((u, _)) = &plan.user {
                 println!("{}: {u}", out.l("cli.oauth_user"));
             }
             println!("{}", out.l(if preview.is_empty() { "cli.fix_nothing" } else { "cli.fix_will" }));
-            for row in &preview {
-                println!("  {} — {}", row.object, row.action.get(l));
-                for (k, v) in &row.fields {
-                    println!("      {k} = {v}");
-                }
-            }
-            for n in plan.fix.iter().flat_map(|f| f.cannot_fix.iter()) {
-                println!("  ! {}", n.get(l));
-            }
+            let cannot_fix: Vec<&Text> = plan.fix.iter().flat_map(|f| f.cannot_fix.iter()).collect();
+            print_preview(out, &preview, &cannot_fix);
         }
         if plan.user.is_none() {
             return Err(Error::OauthUserUnclear);
@@ -158,7 +168,6 @@ pub async fn plan(out: &Out, user: Option<&str>, region: Option<&str>, apply: bo
 }
 
 pub async fn fix_user(out: &Out, username: &str, region: Option<&str>, dry_run: bool) -> ExitCode {
-    let l = out.language;
     let run_it = async {
         let mut c = ctx(out, region).await?;
         let app = c.edition.connected_app.clone();
@@ -175,15 +184,7 @@ pub async fn fix_user(out: &Out, username: &str, region: Option<&str>, dry_run: 
             } else {
                 println!("{}", out.l(if dry_run { "cli.fix_would" } else { "cli.fix_will" }));
             }
-            for row in &preview {
-                println!("  {} — {}", row.object, row.action.get(l));
-                for (k, v) in &row.fields {
-                    println!("      {k} = {v}");
-                }
-            }
-            for n in &plan.cannot_fix {
-                println!("  ! {}", n.get(l));
-            }
+            print_preview(out, &preview, &plan.cannot_fix.iter().collect::<Vec<_>>());
         }
         if dry_run || plan.changes.is_empty() {
             if out.json {

@@ -81,19 +81,13 @@ pub fn tenant(fields: &LinkFields) -> Option<&str> {
 
 /// Sets (or clears) the OAuth user; a name a link cannot carry is left out.
 pub fn set_user(fields: &mut LinkFields, username: Option<&str>) {
-    let lower = username.map(str::to_ascii_lowercase);
-    fields.clear_extra(USER.key);
-    if let Some(u) = lower.filter(|u| is_username(u)) {
-        fields.set_extra(&VOCABULARY, USER.key, &u).expect("checked just above");
-    }
+    let lower = username.map(str::to_ascii_lowercase).filter(|u| is_username(u));
+    set(fields, USER, lower.as_deref());
 }
 
 /// Sets (or clears) the tenant host.
 pub fn set_tenant(fields: &mut LinkFields, tenant: Option<&TenantHost>) {
-    fields.clear_extra(TENANT.key);
-    if let Some(t) = tenant.filter(|t| is_tenant_host(t.as_str())) {
-        fields.set_extra(&VOCABULARY, TENANT.key, t.as_str()).expect("checked just above");
-    }
+    set(fields, TENANT, tenant.map(TenantHost::as_str).filter(|t| is_tenant_host(t)));
 }
 
 /// The use case a link names.

@@ -5,7 +5,7 @@
 use reconnect_engine::connection::PracticeOrg;
 use reconnect_engine::job::{Done, Job};
 use reconnect_engine::language::{Language, Text};
-use reconnect_engine::link::{render, CheckedLink, LinkFields, TicketRef, Vocabulary, DEFAULT_LIFETIME_SECS};
+use reconnect_engine::link::{render, CheckedLink, LinkFields, TicketRef, Vocabulary};
 use reconnect_engine::playbook::{parse, step_unreachable, Context, Effects, Failure, Playbook, Registration, Said};
 use reconnect_engine::report::Report;
 use reconnect_engine::salesforce_id::SalesforceId;
@@ -19,7 +19,9 @@ use crate::catalog::Catalog;
 use crate::error::Error;
 use crate::install_link::LinkKind;
 use crate::language::text;
+use crate::oauth_user::fix::Applied;
 use crate::ops::{Finished, Job as OpJob, Operation};
+use crate::package::installed::PackageState;
 use crate::package::{API_INSTALL, LINK_INSTALL};
 use crate::region_evidence::RegionEvidence;
 use crate::screens;
@@ -203,11 +205,7 @@ impl Gainsight {
                 self.work.plan = Some(p);
             }),
             Finished::Fixed(r) => r.and_then(|(outcome, d)| {
-                self.work.done = outcome
-                    .applied
-                    .iter()
-                    .map(|a| text("work.fix.applied", &[("object", a.change.object()), ("id", &a.record)]))
-                    .collect();
+                self.work.done = applied_texts(outcome.applied.iter());
                 if outcome.applied.is_empty() && outcome.failure.is_none() {
                     self.work.done.push(text("work.fix.nothing", &[]));
                 }
@@ -232,12 +230,7 @@ impl Gainsight {
                 self.work.plan = None;
                 outcome.failure.map_or(Ok(()), |(_, e)| Err(e.into()))
             }),
-            Finished::Package(r) => r.map(|(state, ui)| {
-                if state.ok() {
-                    self.wizard.record_installed(state.installed().map(|p| p.version_number()));
-                }
-                self.work.package = Some((state, ui));
-            }),
+            Finished::Package(r) => r.map(|package| self.package_seen(package)),
             Finished::Verified(r) => {
                 let waiting = self.wizard.handoff_link().is_some() && self.wizard.verified_at().is_none();
                 let result = r.map(|(v, _)| {
@@ -266,17 +259,9 @@ impl Gainsight {
                 })
             }
             Finished::PlanApplied(r) => r.map(|o| {
-                self.work.done = o
-                    .fixes
-                    .iter()
-                    .flat_map(|f| f.applied.iter())
-                    .map(|a| text("work.fix.applied", &[("object", a.change.object()), ("id", &a.record)]))
-                    .collect();
-                if o.package.0.ok() {
-                    self.wizard.record_installed(o.package.0.installed().map(|p| p.version_number()));
-                }
+                self.work.done = applied_texts(o.fixes.iter().flat_map(|f| f.applied.iter()));
                 let ready = o.package.0.ok() && o.diagnosis.passed();
-                self.work.package = Some(o.package);
+                self.package_seen(o.package);
                 self.work.diagnosis = Some(o.diagnosis);
                 self.work.plan = None;
                 self.work.whole = None;
@@ -292,13 +277,19 @@ impl Gainsight {
         result.map(|()| Said::Nothing)
     }
 
+    /// Keeps the package as the org has it (and its version once it is right).
+    fn package_seen(&mut self, (state, ui_package): (PackageState, bool)) {
+        if state.ok() {
+            self.wizard.record_installed(state.installed().map(|p| p.version_number()));
+        }
+        self.work.package = Some((state, ui_package));
+    }
+
     /// The link for the Gainsight admin: the tenant or data center, the OAuth user, the use
     /// case and the org, opening the re-authorize step. Made on the practice org, it opens the
     /// practice org as the Salesforce admin left it.
     fn handoff_link(&self, ctx: &Context<'_>, now_ms: i64) -> String {
-        let mut fields = LinkFields::expiring_at(now_ms / 1000 + DEFAULT_LIFETIME_SECS);
-        fields.playbook = Some(crate::ID);
-        ctx.connection.link_fields(&mut fields);
+        let mut fields = ctx.connection.link_to(crate::ID, now_ms / 1000);
         if ctx.connection.is_practice() {
             fields.set_practice(self.vocabulary(), crate::practice::SALESFORCE_FIXED).expect("a practice scenario");
         }
@@ -307,6 +298,11 @@ impl Gainsight {
         fields.ticket = ctx.ticket.and_then(TicketRef::parse);
         render(&fields, None)
     }
+}
+
+/// What a fix wrote, one line per record.
+fn applied_texts<'a>(applied: impl Iterator<Item = &'a Applied>) -> Vec<Text> {
+    applied.map(|a| text("work.fix.applied", &[("object", a.change.object()), ("id", &a.record)])).collect()
 }
 
 impl Playbook for Gainsight {

@@ -110,7 +110,11 @@ auto_plan: boolean,
 /**
  * Where the OAuth user's name came from, when not from the admin.
  */
-user_source: string | null, } | { "step": "authorize", 
+user_source: string | null, 
+/**
+ * The org points at several users: the admin picks one of `users`.
+ */
+pick_user: boolean, } | { "step": "authorize", 
 /**
  * Where the tenant's Connectors 2.0 page is, when known.
  */

@@ -10,6 +10,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::error::Error;
+use crate::language::{text, Text};
 use crate::oauth_user::diagnosis::UserSummary;
 use crate::oauth_user::snapshot::USER_FIELDS;
 
@@ -27,6 +28,15 @@ pub enum Evidence {
 }
 
 impl Evidence {
+    /// The evidence in words, for the screen and the command line.
+    pub fn describe(self) -> Text {
+        match self {
+            Evidence::HoldsToken => text("plan.evidence.holds_token", &[]),
+            Evidence::NamedGainsight => text("plan.evidence.named_gainsight", &[]),
+            Evidence::IntegrationProfile => text("plan.evidence.integration_profile", &[]),
+        }
+    }
+
     /// Whether this alone names the connector's user.
     fn decisive(self) -> bool {
         matches!(self, Evidence::HoldsToken | Evidence::NamedGainsight)
@@ -56,9 +66,20 @@ const LIMIT: usize = 20;
 
 /// Looks for Gainsight's OAuth user in the org.
 pub async fn find_candidates(client: &SalesforceClient, app_name: &str) -> Result<Candidates, Error> {
-    let tokens: Vec<Value> = client
+    // No recorded describe says `AppName` may be filtered: an org that refuses the filter
+    // leaves the token out of the evidence instead of failing the plan.
+    let tokens: Vec<Value> = match client
         .query(&format!("SELECT UserId FROM OauthToken WHERE AppName = {} LIMIT {LIMIT}", soql_string(app_name)))
-        .await?;
+        .await
+    {
+        Ok(rows) => rows,
+        Err(reconnect_engine::Error::SalesforceApi { code, .. })
+            if code == "INVALID_FIELD" || code == "MALFORMED_QUERY" =>
+        {
+            Vec::new()
+        }
+        Err(e) => return Err(e.into()),
+    };
     let holders: Vec<String> = tokens.iter().filter_map(|t| t["UserId"].as_str().map(str::to_string)).collect();
     let mut filters = vec![
         "Username LIKE '%gainsight%'".to_string(),

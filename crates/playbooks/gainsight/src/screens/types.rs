@@ -72,6 +72,8 @@ pub enum Screen {
         auto_plan: bool,
         /// Where the OAuth user's name came from, when not from the admin.
         user_source: Option<String>,
+        /// The org points at several users: the admin picks one of `users`.
+        pick_user: bool,
     },
     /// The Gainsight admin re-authorizes the connection.
     Authorize {

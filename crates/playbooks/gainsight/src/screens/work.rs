@@ -13,6 +13,7 @@ use crate::checklist::checklist;
 use crate::language::text;
 use crate::oauth_user::candidates::Evidence;
 use crate::oauth_user::diagnosis::UserSummary;
+use crate::oauth_user::fix::PreviewRow;
 use crate::package::installed::PackageState;
 use crate::screens::types::{
     ApiInstallView, ChecklistRow, ErrorHelp, HandoffView, InstalledView, PlanRow, PlanView, Screen, UserRow,
@@ -35,18 +36,11 @@ fn user_row(u: &UserSummary, why: Option<String>, l: Language) -> UserRow {
 }
 
 fn evidence_text(evidence: &[Evidence], l: Language) -> String {
-    evidence
-        .iter()
-        .map(|e| {
-            let key = match e {
-                Evidence::HoldsToken => "plan.evidence.holds_token",
-                Evidence::NamedGainsight => "plan.evidence.named_gainsight",
-                Evidence::IntegrationProfile => "plan.evidence.integration_profile",
-            };
-            text(key, &[]).get(l).to_string()
-        })
-        .collect::<Vec<_>>()
-        .join(if l == Language::Ja { "、" } else { ", " })
+    evidence.iter().map(|e| e.describe().get(l).to_string()).collect::<Vec<_>>().join(if l == Language::Ja {
+        "、"
+    } else {
+        ", "
+    })
 }
 
 fn whole_plan_view(
@@ -56,12 +50,7 @@ fn whole_plan_view(
     progress: Option<&Progress>,
     l: Language,
 ) -> WholePlanView {
-    let rows = edition
-        .map(|e| plan.preview(e))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| PlanRow { object: r.object, action: r.action.get(l).to_string(), fields: r.fields })
-        .collect();
+    let rows = plan_rows(edition.map(|e| plan.preview(e)).unwrap_or_default(), l);
     let mut notes = Vec::new();
     if plan.grant_may_follow() {
         notes.push(text("plan.grant_may_follow", &[]).get(l).to_string());
@@ -69,11 +58,7 @@ fn whole_plan_view(
     if !plan.has_changes() {
         notes.push(text("plan.nothing", &[]).get(l).to_string());
     }
-    let (progress, percent) = match (progress, work.busy) {
-        (Some(p), Some(Busy::ApplyPlan)) => (Some(progress_text(p, l)), p.percent()),
-        (None, Some(Busy::ApplyPlan)) => (Some(text("work.install.starting", &[]).get(l).to_string()), None),
-        _ => (None, None),
-    };
+    let (progress, percent) = install_progress(progress, work.busy == Some(Busy::ApplyPlan), l);
     WholePlanView {
         rows,
         notes,
@@ -113,11 +98,7 @@ pub(crate) fn oauth_user_screen(
         checks: work.diagnosis.iter().flat_map(|d| d.checks.iter()).map(|c| CheckView::of(c, l)).collect(),
         passed: work.diagnosis.as_ref().map(|d| d.passed()),
         plan: work.plan.as_ref().map(|p| PlanView {
-            rows: p
-                .preview()
-                .into_iter()
-                .map(|r| PlanRow { object: r.object, action: r.action.get(l).to_string(), fields: r.fields })
-                .collect(),
+            rows: plan_rows(p.preview(), l),
             cannot_fix: p.cannot_fix.iter().map(|t| t.get(l).to_string()).collect(),
         }),
         done: work.done.iter().map(|t| t.get(l).to_string()).collect(),
@@ -130,6 +111,22 @@ pub(crate) fn oauth_user_screen(
             .map(|w| whole_plan_view(w, wizard.edition(catalog, conn).ok(), work, progress, l)),
         auto_plan: signed_in && !work.plan_asked && work.busy.is_none() && work.whole.is_none(),
         user_source,
+        pick_user: candidates.is_some_and(|c| !c.users.is_empty()),
+    }
+}
+
+fn plan_rows(rows: Vec<PreviewRow>, l: Language) -> Vec<PlanRow> {
+    rows.into_iter()
+        .map(|r| PlanRow { object: r.object, action: r.action.get(l).to_string(), fields: r.fields })
+        .collect()
+}
+
+/// How far an install is, in words and percent, while `installing`.
+fn install_progress(progress: Option<&Progress>, installing: bool, l: Language) -> (Option<String>, Option<u8>) {
+    match (progress, installing) {
+        (Some(p), true) => (Some(progress_text(p, l)), p.percent()),
+        (None, true) => (Some(text("work.install.starting", &[]).get(l).to_string()), None),
+        (_, false) => (None, None),
     }
 }
 
@@ -157,13 +154,7 @@ pub(crate) fn api_install_view(
 ) -> Option<ApiInstallView> {
     conn.signed_in()?;
     wizard.edition(catalog, conn).ok()?;
-    let (progress, percent) = match (progress, work.busy) {
-        (Some(p), Some(Busy::Install | Busy::Watch)) => (Some(progress_text(p, l)), p.percent()),
-        (None, Some(Busy::Install | Busy::Watch)) => {
-            (Some(text("work.install.starting", &[]).get(l).to_string()), None)
-        }
-        _ => (None, None),
-    };
+    let (progress, percent) = install_progress(progress, matches!(work.busy, Some(Busy::Install | Busy::Watch)), l);
     Some(ApiInstallView { busy: work.busy, progress, percent })
 }
 
