@@ -325,3 +325,31 @@ fn cli_plan_finds_the_user_shows_one_plan_asks_before_applying_and_then_has_noth
     assert!(after.stdout.contains("Nothing to change"), "{}", after.stdout);
     assert_eq!(run(config.path(), &["logout"]).code, 0);
 }
+
+#[test]
+fn cli_plan_lists_two_token_holders_with_why_refuses_to_guess_and_takes_the_one_named() {
+    let _turn = take_turn();
+    let config = tempfile::tempdir().unwrap();
+    let org = practice_org_of(config.path(), "already-fixed");
+    const ADMIN: (&str, &str) = ("admin@acme-practice.example", "Practice-Admin-1");
+    const INTEGRATION: (&str, &str) = ("gainsight.integration@acme-practice.example", "Practice-Integration-1");
+    // Someone once connected Gainsight as themselves: both hold a token of the Gainsight app.
+    for (username, password) in [INTEGRATION, ADMIN] {
+        let page = reauthorize(&org.url, username, password);
+        assert!(page.contains("Authorized as"), "{page}");
+    }
+    assert_eq!(login(config.path(), &org.url, ADMIN).code, 0);
+
+    let unclear = run(config.path(), &["plan"]);
+    assert_eq!(unclear.code, 2, "{}\n{}", unclear.stdout, unclear.stderr);
+    for username in [INTEGRATION.0, ADMIN.0] {
+        let line = unclear.stdout.lines().find(|l| l.contains(username) && l.trim_start().starts_with('?'));
+        assert!(line.is_some_and(|l| l.contains("holds a token of the Gainsight app")), "{}", unclear.stdout);
+    }
+    assert!(unclear.stderr.contains("--user"), "what to do next: {}", unclear.stderr);
+
+    let named = run(config.path(), &["plan", "--user", INTEGRATION.0]);
+    assert_eq!(named.code, 0, "{}\n{}", named.stdout, named.stderr);
+    assert!(named.stdout.contains("Nothing to change") && !named.stdout.contains("? "), "{}", named.stdout);
+    assert_eq!(run(config.path(), &["logout"]).code, 0);
+}

@@ -418,6 +418,41 @@ async fn one_plan_finds_the_oauth_user_installs_the_package_and_fixes_the_user_a
 }
 
 #[tokio::test]
+async fn when_an_admin_also_authorized_the_connector_the_plan_names_neither_token_holder_and_plans_for_the_one_picked()
+{
+    use reconnect_gainsight::oauth_user::candidates::Evidence;
+    use reconnect_gainsight::whole_plan::{self, UserSource};
+    let f = fixture(Config::new("already-fixed")).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let org = record.identity.org_id.clone();
+    // Both hold a token of the Gainsight app: someone once connected Gainsight as themselves.
+    for user in [INTEGRATION, ADMIN] {
+        let page = reauthorize_in_gainsight(f.org.url(), user).await;
+        assert!(page.contains("Authorized"), "{page}");
+    }
+
+    let plan = whole_plan::plan(&client, &org, None, us_edition()).await.unwrap();
+    assert!(plan.user.is_none(), "two token holders leave a doubt: {:?}", plan.user);
+    let candidates = plan.candidates.as_ref().unwrap();
+    assert!(candidates.clear.is_none());
+    let holders: Vec<&str> = candidates
+        .users
+        .iter()
+        .filter(|c| c.evidence.contains(&Evidence::HoldsToken))
+        .map(|c| c.user.username.as_str())
+        .collect();
+    assert_eq!(holders.len(), 2, "{candidates:?}");
+    assert!(holders.contains(&INTEGRATION.0) && holders.contains(&ADMIN.0), "{holders:?}");
+    assert!(plan.fix.is_none(), "no user's fix is planned before the admin picks: {:?}", plan.fix);
+
+    let picked = whole_plan::plan(&client, &org, Some(INTEGRATION.0.to_string()), us_edition()).await.unwrap();
+    assert_eq!(picked.user, Some((INTEGRATION.0.to_string(), UserSource::Given)));
+    assert!(!picked.has_changes(), "the picked user is already fixed: {:?}", picked.fix);
+    f.accounts.sign_out().await.unwrap();
+}
+
+#[tokio::test]
 async fn once_the_connector_holds_a_token_its_user_is_found_by_the_token_and_nothing_is_left_to_change() {
     use reconnect_gainsight::oauth_user::candidates::Evidence;
     use reconnect_gainsight::whole_plan::{self, UserSource};
