@@ -65,27 +65,33 @@ pub(crate) async fn sign_in_in_the_browser(config: &Path, page: &str, username: 
 /// The Gainsight admin's part as the Salesforce admin's app sees it: someone re-authorizes on
 /// the practice org's Connectors 2.0 page in Chromium.
 async fn reauthorize_in_chromium(config: &Path, connectors: &str, tag: &str) -> u32 {
+    reauthorize_as(config, connectors, tag, ("gainsight.integration@acme-practice.example", "Practice-Integration-1"))
+        .await
+}
+
+/// Re-authorizes on the Connectors 2.0 page as `who` (username, password).
+async fn reauthorize_as(config: &Path, connectors: &str, tag: &str, who: (&str, &str)) -> u32 {
     let mut browser = Browser::start(&config.join(tag)).await;
     browser.client.goto(connectors).await.unwrap();
     browser.click("#reauthorize").await;
-    browser.type_into("#username", "gainsight.integration@acme-practice.example").await;
-    browser.type_into("#password", "Practice-Integration-1").await;
+    browser.type_into("#username", who.0).await;
+    browser.type_into("#password", who.1).await;
     browser.click("#allow").await;
-    browser.text_containing("main", "Authorized as gainsight.integration@acme-practice.example").await;
+    browser.text_containing("main", &format!("Authorized as {}", who.0)).await;
     let actions = browser.actions;
     browser.stop().await;
     actions
 }
 
-/// The support engineer's link: the practice org as the customer's org after the revocation,
-/// data sync in the US data center, opening the sign-in.
-fn support_link(desk: &reconnect_api::engine::link::LinkSigner) -> String {
+/// The support engineer's link: the practice org (`scenario`) as the customer's org, data sync
+/// in the US data center, opening the sign-in.
+fn support_link(desk: &reconnect_api::engine::link::LinkSigner, scenario: &str) -> String {
     use reconnect_api::engine::link::{render, LinkFields, TicketRef};
     use reconnect_api::gainsight::link_fields::{set_region, set_use_case, VOCABULARY};
     let mut fields = LinkFields::expiring_at(reconnect_api::engine::timestamp::now_ms() / 1000 + 3600);
     set_use_case(&mut fields, Some(reconnect_api::gainsight::catalog::UseCase::DataSync));
     set_region(&mut fields, Some(Region::Us1));
-    fields.set_practice(&VOCABULARY, "production-us-revoked").unwrap();
+    fields.set_practice(&VOCABULARY, scenario).unwrap();
     fields.set_step(&VOCABULARY, Step::SignIn.code()).unwrap();
     fields.ticket = TicketRef::parse("CS-1042");
     render(&fields, Some(desk))
@@ -101,7 +107,7 @@ async fn support_link_to_one_plan_to_hand_off_then_the_gainsight_admin_reauthori
         "en_US.UTF-8",
         &config,
         &[("RECONNECT_BROWSER", &pages.script)],
-        &[&support_link(&desk)],
+        &[&support_link(&desk, "production-us-revoked")],
     )
     .await;
 
@@ -189,6 +195,54 @@ async fn support_link_to_one_plan_to_hand_off_then_the_gainsight_admin_reauthori
     app.wait_for("#reauthorized").await;
     app.capture("reauthorized").await;
     app.report_within("hand-off link → Gainsight admin → re-authorized", browser_actions, 3);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_two_users_hold_the_gainsight_apps_token_the_admin_picks_one_from_the_candidates_by_keyboard() {
+    let config = tempfile_dir("journey-pick-user");
+    let mut pages = OpenedPages::new(&config);
+    let desk = trusted_desk(&config);
+    let mut app = App::launch(
+        "journey-pick-user",
+        "en_US.UTF-8",
+        &config,
+        &[("RECONNECT_BROWSER", &pages.script)],
+        &[&support_link(&desk, "already-fixed")],
+    )
+    .await;
+    app.on_step("sign_in").await;
+    use_a_free_redirect_port(&app).await;
+    app.activate("#primary", Key::Enter).await;
+    app.wait_for("[data-testid='sign-in-waiting']").await;
+    let sign_in_page = pages.next().await;
+    let practice = url::Url::parse(&sign_in_page).unwrap().origin().ascii_serialization();
+    let mut browser_actions =
+        sign_in_in_the_browser(&config, &sign_in_page, "admin@acme-practice.example", "Practice-Admin-1").await;
+    app.expect_text("#signed-in-org", "Acme Corporation (practice)").await;
+
+    // Someone once connected Gainsight as themselves: two users hold a token of the app.
+    let connectors = format!("{practice}/practice/gainsight/connectors");
+    browser_actions += reauthorize_in_chromium(&config, &connectors, "gs").await;
+    browser_actions +=
+        reauthorize_as(&config, &connectors, "gs-admin", ("admin@acme-practice.example", "Practice-Admin-1")).await;
+    app.activate("#primary", Key::Enter).await;
+
+    // Reconnect does not guess: it lists both with why, and plans once one is picked.
+    app.on_step("oauth_user").await;
+    app.wait_for("#candidates-intro").await;
+    for username in ["gainsight.integration@acme-practice.example", "admin@acme-practice.example"] {
+        app.wait_for(&format!("[data-choose='{username}']")).await;
+    }
+    app.expect_containing("table.users tbody tr:first-child", "gainsight.integration@acme-practice.example").await;
+    app.expect_containing("table.users", "holds a token of the Gainsight app").await;
+    app.expect_containing("table.users", "2025-11-20 02:00:00 UTC").await;
+    assert!(app.client.find_all(fantoccini::Locator::Css("#plan-user")).await.unwrap().is_empty(), "nobody chosen yet");
+    app.capture("pick-user").await;
+    app.activate("[data-choose='gainsight.integration@acme-practice.example']", Key::Enter).await;
+    app.expect_text("#plan-user", "gainsight.integration@acme-practice.example").await;
+    app.capture("picked-user").await;
+    app.report("support link → two token holders → the admin picks the OAuth user", browser_actions);
     app.stop().await;
 }
 

@@ -116,9 +116,15 @@ pub async fn find_candidates(client: &SalesforceClient, app_name: &str) -> Resul
         })
         .filter(|c| c.user.active && !c.evidence.is_empty())
         .collect();
-    users.sort_by(|a, b| a.evidence.cmp(&b.evidence).then(b.evidence.len().cmp(&a.evidence.len())));
+    users.sort_by(likeliest_first);
     let clear = clear_choice(&users);
     Ok(Candidates { users, clear })
+}
+
+/// The strongest evidence first, then more evidence before less (comparing the lists as
+/// they are would put `[HoldsToken]` before `[HoldsToken, NamedGainsight]`).
+fn likeliest_first(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    a.evidence.first().cmp(&b.evidence.first()).then(b.evidence.len().cmp(&a.evidence.len()))
 }
 
 /// The one candidate the evidence leaves no doubt about: the only token holder, else the only
@@ -165,5 +171,22 @@ mod tests {
         assert_eq!(clear_choice(&[named.clone(), holder.clone()]), Some(1), "the token holder wins");
         assert_eq!(clear_choice(&[holder.clone(), holder]), None, "two token holders: ask");
         assert_eq!(clear_choice(&[]), None);
+    }
+
+    #[test]
+    fn the_likeliest_candidate_comes_first_strongest_evidence_then_more_of_it() {
+        use Evidence::*;
+        let mut users = [
+            candidate("mulesoft@acme.example", &[IntegrationProfile]),
+            candidate("admin@acme.example", &[HoldsToken]),
+            candidate("gs@acme.example", &[NamedGainsight, IntegrationProfile]),
+            candidate("gs.integration@acme.example", &[HoldsToken, NamedGainsight, IntegrationProfile]),
+        ];
+        users.sort_by(likeliest_first);
+        let order: Vec<&str> = users.iter().map(|c| c.user.username.as_str()).collect();
+        assert_eq!(
+            order,
+            ["gs.integration@acme.example", "admin@acme.example", "gs@acme.example", "mulesoft@acme.example"]
+        );
     }
 }

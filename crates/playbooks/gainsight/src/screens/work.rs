@@ -5,7 +5,7 @@ use reconnect_engine::check::CheckView;
 use reconnect_engine::connection::Connection;
 use reconnect_engine::language::Language;
 use reconnect_engine::progress::Progress;
-use reconnect_engine::timestamp::format_ms;
+use reconnect_engine::timestamp::{display, format_ms};
 
 use crate::catalog::Catalog;
 use crate::catalog::PackageEdition;
@@ -30,7 +30,7 @@ fn user_row(u: &UserSummary, why: Option<String>, l: Language) -> UserRow {
         email: u.email.clone(),
         profile: u.profile.clone().unwrap_or_default(),
         active: u.active,
-        last_login: u.last_login.clone().unwrap_or_else(|| text("work.never", &[]).get(l).to_string()),
+        last_login: u.last_login.as_deref().map_or_else(|| text("work.never", &[]).get(l).to_string(), display),
         why,
     }
 }
