@@ -97,19 +97,39 @@ fn support_link(desk: &reconnect_api::engine::link::LinkSigner, scenario: &str) 
     render(&fields, Some(desk))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn support_link_to_one_plan_to_hand_off_then_the_gainsight_admin_reauthorizes_from_the_hand_off_link() {
-    let config = tempfile_dir("journey-salesforce");
-    let mut pages = OpenedPages::new(&config);
+/// The Salesforce admin's app, opened by the support link for the practice org `scenario`;
+/// with the folder it keeps its data in and the pages it opens.
+async fn open_support_link(tag: &str, scenario: &str) -> (App, PathBuf, OpenedPages) {
+    let config = tempfile_dir(tag);
+    let pages = OpenedPages::new(&config);
     let desk = trusted_desk(&config);
-    let mut app = App::launch(
-        "journey-salesforce",
+    let app = App::launch(
+        tag,
         "en_US.UTF-8",
         &config,
         &[("RECONNECT_BROWSER", &pages.script)],
-        &[&support_link(&desk, "production-us-revoked")],
+        &[&support_link(&desk, scenario)],
     )
     .await;
+    (app, config, pages)
+}
+
+/// From the sign-in step: Enter in the app, then the practice admin signs in on the page it
+/// opens. The practice org's origin, and the page's actions.
+async fn sign_in_as_the_practice_admin(app: &App, config: &Path, pages: &mut OpenedPages) -> (String, u32) {
+    app.activate("#primary", Key::Enter).await;
+    app.wait_for("[data-testid='sign-in-waiting']").await;
+    let sign_in_page = pages.next().await;
+    let practice = url::Url::parse(&sign_in_page).unwrap().origin().ascii_serialization();
+    let actions =
+        sign_in_in_the_browser(config, &sign_in_page, "admin@acme-practice.example", "Practice-Admin-1").await;
+    app.expect_text("#signed-in-org", "Acme Corporation (practice)").await;
+    (practice, actions)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_link_to_one_plan_to_hand_off_then_the_gainsight_admin_reauthorizes_from_the_hand_off_link() {
+    let (mut app, config, mut pages) = open_support_link("journey-salesforce", "production-us-revoked").await;
 
     // The link answered everything before the sign-in.
     app.on_step("sign_in").await;
@@ -117,13 +137,7 @@ async fn support_link_to_one_plan_to_hand_off_then_the_gainsight_admin_reauthori
     app.expect_text("#practice-username", "admin@acme-practice.example").await;
     use_a_free_redirect_port(&app).await;
     app.capture("sign-in").await;
-    app.activate("#primary", Key::Enter).await;
-    app.wait_for("[data-testid='sign-in-waiting']").await;
-    let sign_in_page = pages.next().await;
-    let practice = url::Url::parse(&sign_in_page).unwrap().origin().ascii_serialization();
-    let mut browser_actions =
-        sign_in_in_the_browser(&config, &sign_in_page, "admin@acme-practice.example", "Practice-Admin-1").await;
-    app.expect_text("#signed-in-org", "Acme Corporation (practice)").await;
+    let (practice, mut browser_actions) = sign_in_as_the_practice_admin(&app, &config, &mut pages).await;
     app.capture("signed-in").await;
     app.activate("#primary", Key::Enter).await;
 
@@ -200,26 +214,10 @@ async fn support_link_to_one_plan_to_hand_off_then_the_gainsight_admin_reauthori
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_two_users_hold_the_gainsight_apps_token_the_admin_picks_one_from_the_candidates_by_keyboard() {
-    let config = tempfile_dir("journey-pick-user");
-    let mut pages = OpenedPages::new(&config);
-    let desk = trusted_desk(&config);
-    let mut app = App::launch(
-        "journey-pick-user",
-        "en_US.UTF-8",
-        &config,
-        &[("RECONNECT_BROWSER", &pages.script)],
-        &[&support_link(&desk, "already-fixed")],
-    )
-    .await;
+    let (mut app, config, mut pages) = open_support_link("journey-pick-user", "already-fixed").await;
     app.on_step("sign_in").await;
     use_a_free_redirect_port(&app).await;
-    app.activate("#primary", Key::Enter).await;
-    app.wait_for("[data-testid='sign-in-waiting']").await;
-    let sign_in_page = pages.next().await;
-    let practice = url::Url::parse(&sign_in_page).unwrap().origin().ascii_serialization();
-    let mut browser_actions =
-        sign_in_in_the_browser(&config, &sign_in_page, "admin@acme-practice.example", "Practice-Admin-1").await;
-    app.expect_text("#signed-in-org", "Acme Corporation (practice)").await;
+    let (practice, mut browser_actions) = sign_in_as_the_practice_admin(&app, &config, &mut pages).await;
 
     // Someone once connected Gainsight as themselves: two users hold a token of the app.
     let connectors = format!("{practice}/practice/gainsight/connectors");

@@ -355,6 +355,13 @@ impl Error {
         }
     }
 
+    /// Whether Salesforce refused a query for a field or filter this org does not allow
+    /// (`INVALID_FIELD`, `MALFORMED_QUERY`): the caller's cue to fall back to a plainer query
+    /// where an unconfirmed field or filter was tried first.
+    pub fn query_refused(&self) -> bool {
+        matches!(self, Error::SalesforceApi { code, .. } if code == "INVALID_FIELD" || code == "MALFORMED_QUERY")
+    }
+
     /// Whether a write that failed this way may have happened anyway (the answer was lost).
     pub fn may_have_landed(&self) -> bool {
         matches!(self, Error::Network { .. } | Error::SalesforceUnavailable { .. })

@@ -19,6 +19,7 @@ use reconnect_api::engine::timestamp::{now_ms, parse_since};
 use reconnect_api::engine::Error as EngineError;
 use reconnect_api::gainsight::catalog::{Catalog, PackageEdition};
 use reconnect_api::gainsight::gainsight::GainsightTenant;
+use reconnect_api::gainsight::oauth_user::candidates::Evidence;
 use reconnect_api::gainsight::oauth_user::fix::PreviewRow;
 use reconnect_api::gainsight::ops::{run, Finished, Job, TenantCheck};
 use reconnect_api::gainsight::package::installed::PackageState;
@@ -119,8 +120,8 @@ pub async fn plan(out: &Out, user: Option<&str>, region: Option<&str>, apply: bo
         if !out.json {
             if let Some(candidates) = plan.candidates.as_ref().filter(|_| plan.user.is_none()) {
                 for cand in &candidates.users {
-                    let why: Vec<String> = cand.evidence.iter().map(|e| e.describe().get(l).to_string()).collect();
-                    println!("  ? {} ({}) — {}", cand.user.username, cand.user.name, why.join(", "));
+                    let why = Evidence::describe_all(&cand.evidence);
+                    println!("  ? {} ({}) — {}", cand.user.username, cand.user.name, why.get(l));
                 }
             }
             if let Some((u, _)) = &plan.user {

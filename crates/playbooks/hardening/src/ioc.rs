@@ -135,9 +135,7 @@ pub async fn search(
     let mut notes = Vec::new();
     let (method, rows, read) = match filtered(client, &ips, earliest).await {
         Ok(rows) => (Method::Filtered, rows, 0),
-        Err(Error::Engine(reconnect_engine::Error::SalesforceApi { code, .. }))
-            if code == "INVALID_FIELD" || code == "MALFORMED_QUERY" =>
-        {
+        Err(Error::Engine(e)) if e.query_refused() => {
             let (rows, read) = scan(client, &ips, earliest, now_ms, progress).await?;
             (Method::Scanned, rows, read)
         }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::error::Error;
-use crate::language::{text, Text};
+use crate::language::{text, Language, Text};
 use crate::oauth_user::diagnosis::UserSummary;
 use crate::oauth_user::snapshot::USER_FIELDS;
 
@@ -28,13 +28,20 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    /// The evidence in words, for the screen and the command line.
-    pub fn describe(self) -> Text {
+    /// One piece of evidence in words.
+    fn describe(self) -> Text {
         match self {
             Evidence::HoldsToken => text("plan.evidence.holds_token", &[]),
             Evidence::NamedGainsight => text("plan.evidence.named_gainsight", &[]),
             Evidence::IntegrationProfile => text("plan.evidence.integration_profile", &[]),
         }
+    }
+
+    /// Several pieces of evidence in words, in each language's list style.
+    pub fn describe_all(evidence: &[Evidence]) -> Text {
+        let described: Vec<Text> = evidence.iter().map(|e| e.describe()).collect();
+        let join = |l: Language, sep: &str| described.iter().map(|t| t.get(l)).collect::<Vec<_>>().join(sep);
+        Text { en: join(Language::En, ", "), ja: join(Language::Ja, "、") }
     }
 
     /// Whether this alone names the connector's user.
@@ -73,11 +80,7 @@ pub async fn find_candidates(client: &SalesforceClient, app_name: &str) -> Resul
         .await
     {
         Ok(rows) => rows,
-        Err(reconnect_engine::Error::SalesforceApi { code, .. })
-            if code == "INVALID_FIELD" || code == "MALFORMED_QUERY" =>
-        {
-            Vec::new()
-        }
+        Err(e) if e.query_refused() => Vec::new(),
         Err(e) => return Err(e.into()),
     };
     let holders: Vec<String> = tokens.iter().filter_map(|t| t["UserId"].as_str().map(str::to_string)).collect();

@@ -10,7 +10,7 @@ use reconnect_engine::timestamp::{display, format_ms};
 use crate::catalog::Catalog;
 use crate::catalog::PackageEdition;
 use crate::checklist::checklist;
-use crate::language::text;
+use crate::language::{text, text_with};
 use crate::oauth_user::candidates::Evidence;
 use crate::oauth_user::diagnosis::UserSummary;
 use crate::oauth_user::fix::PreviewRow;
@@ -33,14 +33,6 @@ fn user_row(u: &UserSummary, why: Option<String>, l: Language) -> UserRow {
         last_login: u.last_login.as_deref().map_or_else(|| text("work.never", &[]).get(l).to_string(), display),
         why,
     }
-}
-
-fn evidence_text(evidence: &[Evidence], l: Language) -> String {
-    evidence.iter().map(|e| e.describe().get(l).to_string()).collect::<Vec<_>>().join(if l == Language::Ja {
-        "、"
-    } else {
-        ", "
-    })
 }
 
 fn whole_plan_view(
@@ -80,7 +72,7 @@ pub(crate) fn oauth_user_screen(
     let candidates = work.whole.as_ref().and_then(|w| w.candidates.as_ref()).filter(|_| wizard.oauth_user().is_none());
     let user_source = match (wizard.oauth_user_from(), work.whole.as_ref().and_then(|w| w.user.as_ref())) {
         (Some(UserFrom::Org), Some((_, UserSource::Found(evidence)))) => {
-            Some(text("plan.user_found", &[("why", &evidence_text(evidence, l))]).get(l).to_string())
+            Some(text_with("plan.user_found", "why", &Evidence::describe_all(evidence)).get(l).to_string())
         }
         (Some(UserFrom::Org), _) => Some(text("plan.user_found_before", &[]).get(l).to_string()),
         (Some(UserFrom::Link), _) => Some(text("plan.user_from_link", &[]).get(l).to_string()),
@@ -90,9 +82,12 @@ pub(crate) fn oauth_user_screen(
         signed_in,
         username: wizard.oauth_user().map(str::to_string),
         users: match candidates {
-            Some(c) => {
-                Some(c.users.iter().map(|c| user_row(&c.user, Some(evidence_text(&c.evidence, l)), l)).collect())
-            }
+            Some(c) => Some(
+                c.users
+                    .iter()
+                    .map(|c| user_row(&c.user, Some(Evidence::describe_all(&c.evidence).get(l).to_string()), l))
+                    .collect(),
+            ),
             None => work.users.as_ref().map(|users| users.iter().map(|u| user_row(u, None, l)).collect()),
         },
         checks: work.diagnosis.iter().flat_map(|d| d.checks.iter()).map(|c| CheckView::of(c, l)).collect(),
