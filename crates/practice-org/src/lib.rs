@@ -57,6 +57,10 @@ pub struct Faults {
     /// Refresh-token rotation, as a connected app or External Client App can turn it on: a
     /// refresh answers with a new refresh token, and the old one stops working.
     pub rotate_refresh_tokens: bool,
+    /// Fields, as (object, field), that this org refuses in a WHERE clause beside those the
+    /// schema marks: an org unlike the practice default where a field's filterability is not
+    /// confirmed (the client must fall back, never fail).
+    pub unfilterable: Vec<(&'static str, &'static str)>,
 }
 
 /// How to start a practice org.
@@ -238,7 +242,12 @@ pub async fn start(config: Config) -> Result<RunningOrg, StartError> {
         return Err(StartError::NotLoopback(config.addr));
     }
     let scenario = Scenario::named(&config.scenario).map_err(StartError::Scenario)?;
-    let (store, extras) = scenario.org_data(time::now_ms()).map_err(StartError::Scenario)?;
+    let (mut store, extras) = scenario.org_data(time::now_ms()).map_err(StartError::Scenario)?;
+    for (object, field) in &config.faults.unfilterable {
+        let def =
+            store.schema_mut().def_mut(object).ok_or_else(|| StartError::Scenario(format!("no object {object}")))?;
+        def.unfilterable.push(field.to_string());
+    }
     let listener =
         TcpListener::bind(config.addr).await.map_err(|source| StartError::Listen { addr: config.addr, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.addr, source })?;

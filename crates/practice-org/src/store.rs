@@ -308,6 +308,11 @@ impl Store {
         &self.schema
     }
 
+    /// The schema, to change how this org behaves before it serves (fault knobs).
+    pub(crate) fn schema_mut(&mut self) -> &mut Schema {
+        &mut self.schema
+    }
+
     /// All records of an object.
     pub fn all(&self, object: &str) -> &[Record] {
         self.records.get(object).map(Vec::as_slice).unwrap_or_default()

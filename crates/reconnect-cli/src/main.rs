@@ -504,6 +504,7 @@ async fn main() -> ExitCode {
                 session_ttl: session_ttl.map(std::time::Duration::from_secs),
                 request_limit,
                 rotate_refresh_tokens,
+                ..practice_org::Faults::default()
             };
             session_commands::practice_org(&out, &scenario, &trust, addr, faults).await
         }

@@ -453,6 +453,28 @@ async fn when_an_admin_also_authorized_the_connector_the_plan_names_neither_toke
 }
 
 #[tokio::test]
+async fn an_org_that_refuses_to_filter_tokens_by_app_leaves_the_token_out_and_still_finds_the_user_by_name() {
+    use reconnect_gainsight::oauth_user::candidates::Evidence;
+    use reconnect_gainsight::whole_plan::{self, UserSource};
+    let mut config = Config::new("already-fixed");
+    config.faults.unfilterable = vec![("OauthToken", "AppName")];
+    let f = fixture(config).await;
+    let record = sign_in(&f, ADMIN).await.unwrap();
+    let (_, client) = f.accounts.connect().await.unwrap();
+    let page = reauthorize_in_gainsight(f.org.url(), INTEGRATION).await;
+    assert!(page.contains("Authorized"), "{page}");
+
+    let plan = whole_plan::plan(&client, &record.identity.org_id, None, us_edition()).await.unwrap();
+    let (user, source) = plan.user.clone().expect("the one user named Gainsight");
+    assert_eq!(user, INTEGRATION.0);
+    assert!(
+        matches!(&source, UserSource::Found(e) if !e.contains(&Evidence::HoldsToken) && e.contains(&Evidence::NamedGainsight)),
+        "{source:?}"
+    );
+    f.accounts.sign_out().await.unwrap();
+}
+
+#[tokio::test]
 async fn once_the_connector_holds_a_token_its_user_is_found_by_the_token_and_nothing_is_left_to_change() {
     use reconnect_gainsight::oauth_user::candidates::Evidence;
     use reconnect_gainsight::whole_plan::{self, UserSource};
